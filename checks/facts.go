@@ -1,0 +1,158 @@
+package checks
+
+import "time"
+
+// InputFacts records how the typed host was cleaned.
+type InputFacts struct {
+	RawHost string `json:"raw_host"`
+	Host    string `json:"host"` // the cleaned name or address actually used
+	Port    int    `json:"port"` // the port used (from the host's ":port" if one was typed)
+	// Changes lists what cleaning did, as codes: "space", "scheme", "path",
+	// "user", "port", "idn", "trailing-dot", "brackets".
+	Changes []string `json:"changes,omitempty"`
+	// Problem is "empty" for a missing host, "invalid" for characters no
+	// cleaning can fix; empty when the host is usable.
+	Problem string `json:"problem,omitempty"`
+}
+
+// Input problems.
+const (
+	InputEmpty   = "empty"
+	InputInvalid = "invalid"
+)
+
+// DNSFacts records the name lookup.
+type DNSFacts struct {
+	Resolver  string   `json:"resolver"`  // "system" or host:port
+	Literal   bool     `json:"literal"`   // the host was an IP address: nothing to look up
+	Addresses []string `json:"addresses"` // in the order they are tried
+	// Outcome: "ok", "not-found" (no such name), "no-address" (name exists
+	// without A/AAAA), "failure" (SERVFAIL, refused, garbage), "timeout".
+	Outcome string `json:"outcome"`
+}
+
+// PingFacts records the reachability probe.
+type PingFacts struct {
+	// Method: "icmp" (raw socket), "icmp-dgram" (unprivileged), or "tcp"
+	// (ICMP not permitted: a TCP connect was timed instead).
+	Method      string        `json:"method"`
+	ICMPAllowed bool          `json:"icmp_allowed"`
+	Sent        int           `json:"sent"`
+	Received    int           `json:"received"`
+	RTT         time.Duration `json:"rtt_ns,omitempty"` // best round trip
+	Address     string        `json:"address"`
+}
+
+// TCPFacts records the connect to the configured port.
+type TCPFacts struct {
+	Address     string        `json:"address"` // ip:port that answered, or the last tried
+	ConnectTime time.Duration `json:"connect_ns,omitempty"`
+	Tried       []string      `json:"tried,omitempty"`
+}
+
+// PortFacts records one standard port probed by the ports check.
+type PortFacts struct {
+	Port       int      `json:"port"`
+	Security   Security `json:"security"`   // the mode the port is normally used with
+	Configured bool     `json:"configured"` // the port the user configured
+	// Answer: "greeting" (a plain-text banner), "tls" (a TLS handshake
+	// completed), "silent" (connected, nothing said), "other" (bytes that are
+	// not the service's greeting), "closed" (connect failed; see Fault).
+	Answer   string        `json:"answer"`
+	Greeting string        `json:"greeting,omitempty"`
+	Fault    *Fault        `json:"fault,omitempty"`
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// Port answers.
+const (
+	AnswerGreeting = "greeting"
+	AnswerTLS      = "tls"
+	AnswerSilent   = "silent"
+	AnswerOther    = "other"
+	AnswerClosed   = "closed"
+)
+
+// Answered reports whether the port spoke the service (greeting or TLS).
+func (p PortFacts) Answered() bool { return p.Answer == AnswerGreeting || p.Answer == AnswerTLS }
+
+// TLSFacts records a TLS handshake and the certificate it presented.
+type TLSFacts struct {
+	Mode       string    `json:"mode"`    // "implicit" or "starttls"
+	Offered    bool      `json:"offered"` // STARTTLS/STLS/AUTH TLS advertised or accepted
+	Version    string    `json:"version,omitempty"`
+	Cipher     string    `json:"cipher,omitempty"`
+	Subject    string    `json:"subject,omitempty"`
+	Issuer     string    `json:"issuer,omitempty"`
+	DNSNames   []string  `json:"dns_names,omitempty"`
+	NotBefore  time.Time `json:"not_before,omitzero"`
+	NotAfter   time.Time `json:"not_after,omitzero"`
+	NameMatch  bool      `json:"name_match"`
+	Trusted    bool      `json:"trusted"`
+	SelfSigned bool      `json:"self_signed"`
+	// Problem: "", "not-tls", "untrusted", "expired", "not-yet-valid",
+	// "name-mismatch", "handshake", "version".
+	Problem string `json:"problem,omitempty"`
+}
+
+// ServerFacts records what the server said about itself.
+type ServerFacts struct {
+	Greeting     string   `json:"greeting,omitempty"`     // the banner's text
+	Capabilities []string `json:"capabilities,omitempty"` // EHLO keywords, CAPA, CAPABILITY, FEAT
+	AuthMechs    []string `json:"auth_mechanisms,omitempty"`
+	StartTLS     bool     `json:"starttls"` // explicit TLS offered
+	SizeLimit    int64    `json:"size_limit,omitempty"`
+	// Relay is the SMTP envelope test: "accepted", "auth-required",
+	// "denied", or "" when not tested. RelayReply is the server's line.
+	Relay      string `json:"relay,omitempty"`
+	RelayCode  int    `json:"relay_code,omitempty"`
+	RelayReply string `json:"relay_reply,omitempty"`
+}
+
+// Relay outcomes of the SMTP envelope test.
+const (
+	RelayAccepted     = "accepted"
+	RelayAuthRequired = "auth-required"
+	RelayDenied       = "denied"
+)
+
+// AuthFacts records a login attempt.
+type AuthFacts struct {
+	User      string `json:"user"`
+	Mechanism string `json:"mechanism,omitempty"`
+	Offered   bool   `json:"offered"` // the server offers any login on this connection
+	Accepted  bool   `json:"accepted"`
+	Code      int    `json:"code,omitempty"`
+	Reply     string `json:"reply,omitempty"`
+}
+
+// DataFacts records one FTP data connection test (passive or active).
+type DataFacts struct {
+	Mode    string `json:"mode"`    // "passive" or "active"
+	Command string `json:"command"` // EPSV, PASV, EPRT or PORT
+	Code    int    `json:"code,omitempty"`
+	Reply   string `json:"reply,omitempty"` // the raw reply line
+	// Announced is the address:port the 227/229 reply named; Server the
+	// control connection's peer address; Foreign is true when they differ
+	// and Announced was therefore not contacted.
+	Announced string `json:"announced,omitempty"`
+	Server    string `json:"server,omitempty"`
+	Foreign   bool   `json:"foreign"`
+	Used      string `json:"used,omitempty"` // the address actually connected (or listened on, active)
+	Connected bool   `json:"connected"`
+	Entries   int    `json:"entries"` // directory listing lines received
+}
+
+// TransferFacts records the large-upload test.
+type TransferFacts struct {
+	Mode       string        `json:"mode"` // data mode used: "passive" or "active"
+	RemoteName string        `json:"remote_name"`
+	Size       int64         `json:"size"`
+	Sent       int64         `json:"sent"`      // bytes written before the end or the fault (the offset)
+	ReadBack   int64         `json:"read_back"` // size the server reported or returned
+	Duration   time.Duration `json:"duration_ns"`
+	// BytesPerSecond is the upload throughput.
+	BytesPerSecond float64 `json:"bytes_per_second"`
+	Verified       bool    `json:"verified"` // read-back size equals Size
+	Deleted        bool    `json:"deleted"`  // the test file was removed afterwards
+}

@@ -1,0 +1,267 @@
+package checks
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/textproto"
+	"os"
+	"syscall"
+
+	"github.com/emersion/go-smtp"
+)
+
+// FaultKind classifies what went wrong; the values are part of the JSON
+// report contract.
+type FaultKind string
+
+// Fault kinds.
+const (
+	FaultRefused     FaultKind = "refused"     // nothing listens, or a firewall answers RST (10061)
+	FaultTimeout     FaultKind = "timeout"     // silence until the step's deadline (10060)
+	FaultReset       FaultKind = "reset"       // the peer sent RST (10054)
+	FaultAborted     FaultKind = "aborted"     // a send failed after the peer's FIN (10053)
+	FaultClosed      FaultKind = "closed"      // the peer closed (FIN) while we waited for a reply
+	FaultUnreachable FaultKind = "unreachable" // no route to host or network (10065, 10051)
+	FaultNotFound    FaultKind = "not-found"   // the name does not exist or has no address (11001, 11004)
+	FaultDNS         FaultKind = "dns-failure" // the resolver failed or did not answer (11002)
+	FaultTLS         FaultKind = "tls"         // handshake or certificate failure
+	FaultProtocol    FaultKind = "protocol"    // an unexpected or malformed reply
+	FaultAuth        FaultKind = "auth"        // credentials or authentication refused
+	FaultBusy        FaultKind = "busy"        // 421 / too many connections
+	FaultCanceled    FaultKind = "canceled"    // the user stopped the run
+)
+
+// Stage says where in a conversation a fault happened.
+type Stage string
+
+// Stages.
+const (
+	StageInput        Stage = "input"
+	StageResolve      Stage = "resolve"
+	StagePing         Stage = "ping"
+	StageConnect      Stage = "connect"
+	StageTLSHandshake Stage = "tls-handshake"
+	StageGreeting     Stage = "greeting"
+	StageHello        Stage = "hello"
+	StageStartTLS     Stage = "starttls"
+	StageAuth         Stage = "auth"
+	StageCommand      Stage = "command"
+	StageDataConnect  Stage = "data-connect"
+	StageDataTransfer Stage = "data-transfer"
+	StageQuit         Stage = "quit"
+)
+
+// WinSock codes a Windows client shows for each fault.
+const (
+	WSAEACCES        = 10013
+	WSAEADDRINUSE    = 10048
+	WSAENETDOWN      = 10050
+	WSAENETUNREACH   = 10051
+	WSAECONNABORTED  = 10053
+	WSAECONNRESET    = 10054
+	WSAESHUTDOWN     = 10058
+	WSAETIMEDOUT     = 10060
+	WSAECONNREFUSED  = 10061
+	WSAEHOSTDOWN     = 10064
+	WSAEHOSTUNREACH  = 10065
+	WSAHOST_NOT_FOUND = 11001
+	WSATRY_AGAIN     = 11002
+	WSANO_DATA       = 11004
+)
+
+// TLS problems recorded in Fault.TLS and TLSFacts.Problem.
+const (
+	TLSNotTLS       = "not-tls"       // the peer answered in plain text
+	TLSUntrusted    = "untrusted"     // unknown authority or self-signed
+	TLSExpired      = "expired"       // certificate expired
+	TLSNotYetValid  = "not-yet-valid" // certificate not valid yet
+	TLSNameMismatch = "name-mismatch" // certificate does not name the host
+	TLSHandshake    = "handshake"     // other handshake failure (alert, reset, EOF)
+	TLSVersion      = "version"       // no common protocol version or cipher
+)
+
+// Fault is a classified failure: what kind, the WinSock code a Windows
+// client would show, and the stage of the conversation.
+type Fault struct {
+	Kind    FaultKind `json:"kind"`
+	WinSock int       `json:"winsock,omitempty"`
+	Stage   Stage     `json:"stage"`
+	Detail  string    `json:"detail,omitempty"`
+	// Code and Reply hold the server's reply for protocol, auth and busy
+	// faults (e.g. 421 and its text).
+	Code  int    `json:"code,omitempty"`
+	Reply string `json:"reply,omitempty"`
+	// TLS names the TLS problem for kind tls (TLSNotTLS, TLSExpired, ...).
+	TLS string `json:"tls,omitempty"`
+	// Offset is the byte offset reached in a data transfer when it failed.
+	Offset int64 `json:"offset,omitempty"`
+	// Err is the error the fault was classified from.
+	Err error `json:"-"`
+}
+
+func (f *Fault) Error() string {
+	s := fmt.Sprintf("%s at %s", f.Kind, f.Stage)
+	if f.WinSock != 0 {
+		s += fmt.Sprintf(" (%d)", f.WinSock)
+	}
+	if f.Detail != "" {
+		s += ": " + f.Detail
+	}
+	return s
+}
+
+// Unwrap returns the underlying error.
+func (f *Fault) Unwrap() error { return f.Err }
+
+// ReplyError is a negative or unexpected protocol reply: an SMTP or FTP
+// code, a POP3 "-ERR", an IMAP "NO"/"BAD".
+type ReplyError struct {
+	Code   int    // numeric reply code (SMTP, FTP); 0 for POP3/IMAP
+	Status string // "-ERR", "NO", "BAD", "BYE" for POP3/IMAP
+	Line   string // the reply as received
+	// Auth marks a reply to a login command, so that a refusal is an auth fault.
+	Auth bool
+}
+
+func (e *ReplyError) Error() string { return "unexpected reply: " + e.Line }
+
+// ErrLineTooLong is returned when a peer sends a line longer than MaxLine.
+var ErrLineTooLong = errors.New("reply line too long")
+
+// ErrNotGreeting is returned when a peer's first bytes are not the service's greeting.
+var ErrNotGreeting = errors.New("not a greeting of this service")
+
+// Classify turns an error into a Fault at the given stage. It is the one
+// place that maps errors to faults, by type, never by message text. It
+// returns nil for a nil error and returns an existing *Fault unchanged
+// (filling the stage when it has none).
+func Classify(err error, stage Stage) *Fault {
+	if err == nil {
+		return nil
+	}
+	var f *Fault
+	if errors.As(err, &f) {
+		if f.Stage == "" {
+			f.Stage = stage
+		}
+		return f
+	}
+	f = &Fault{Stage: stage, Err: err, Detail: err.Error()}
+	f.Kind, f.WinSock = classifyKind(err, f)
+	return f
+}
+
+func classifyKind(err error, f *Fault) (FaultKind, int) {
+	if errors.Is(err, context.Canceled) {
+		return FaultCanceled, 0
+	}
+	if k, ws, ok := replyKind(err, f); ok {
+		return k, ws
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		switch {
+		case dnsErr.IsNotFound:
+			return FaultNotFound, WSAHOST_NOT_FOUND
+		case dnsErr.IsTimeout:
+			return FaultDNS, WSATRY_AGAIN
+		}
+		return FaultDNS, WSATRY_AGAIN
+	}
+	if k, ok := tlsKind(err, f); ok {
+		return k, 0
+	}
+	// Errno first: a reset is not a timeout even where both might match.
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		if k, ws, ok := errnoKind(errno); ok {
+			return k, ws
+		}
+	}
+	var ne net.Error
+	if errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) ||
+		(errors.As(err, &ne) && ne.Timeout()) {
+		return FaultTimeout, WSAETIMEDOUT
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
+		return FaultClosed, 0
+	}
+	if errors.As(err, &errno) {
+		return FaultProtocol, int(errnoWinSock(errno))
+	}
+	return FaultProtocol, 0
+}
+
+// replyKind classifies protocol replies: 421 busy, 530/535 auth, and any
+// refusal to a login command.
+func replyKind(err error, f *Fault) (FaultKind, int, bool) {
+	var code int
+	var line string
+	auth := false
+	var re *ReplyError
+	var se *smtp.SMTPError
+	var te *textproto.Error
+	switch {
+	case errors.As(err, &re):
+		code, line, auth = re.Code, re.Line, re.Auth
+	case errors.As(err, &se):
+		code, line = se.Code, se.Message
+	case errors.As(err, &te):
+		code, line = te.Code, te.Msg
+	default:
+		return "", 0, false
+	}
+	f.Code, f.Reply = code, line
+	switch {
+	case code == 421:
+		return FaultBusy, 0, true
+	case code == 530 || code == 535 || code == 534 || auth:
+		return FaultAuth, 0, true
+	}
+	return FaultProtocol, 0, true
+}
+
+// tlsKind classifies handshake and certificate errors.
+func tlsKind(err error, f *Fault) (FaultKind, bool) {
+	var rh tls.RecordHeaderError
+	var ua x509.UnknownAuthorityError
+	var ci x509.CertificateInvalidError
+	var he x509.HostnameError
+	var alert tls.AlertError
+	var ve *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &rh):
+		f.TLS = TLSNotTLS
+	case errors.As(err, &ua):
+		f.TLS = TLSUntrusted
+	case errors.As(err, &he):
+		f.TLS = TLSNameMismatch
+	case errors.As(err, &ci):
+		switch ci.Reason {
+		case x509.Expired:
+			f.TLS = TLSExpired
+			if ci.Cert != nil && ci.Cert.NotBefore.After(timeNow()) {
+				f.TLS = TLSNotYetValid
+			}
+		default:
+			f.TLS = TLSUntrusted
+		}
+	case errors.As(err, &ve):
+		f.TLS = TLSUntrusted
+	case errors.As(err, &alert):
+		f.TLS = TLSHandshake
+		// protocol_version (70) and handshake_failure (40) mean no common
+		// version or cipher suite.
+		if alert == 70 || alert == 40 || alert == 71 {
+			f.TLS = TLSVersion
+		}
+	default:
+		return "", false
+	}
+	return FaultTLS, true
+}

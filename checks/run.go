@@ -1,0 +1,195 @@
+package checks
+
+import (
+	"context"
+	"crypto/x509"
+	"net"
+	"net/netip"
+	"strconv"
+	"sync"
+)
+
+// Probe is the signature every check implements: it does its network work
+// under ctx and records into the session's recorders (its own, and for a
+// protocol conversation also tls, auth and the FTP data checks).
+type Probe func(ctx context.Context, s *Session)
+
+// Options tune a run without being part of what the user checks.
+type Options struct {
+	// Observer receives live progress; may be nil.
+	Observer Observer
+	// RootCAs replaces the system's trusted roots (tests, practice mode).
+	RootCAs *x509.CertPool
+}
+
+// Session is the state one run shares between its checks: the cleaned
+// target, the addresses found, the control connection and the recorders.
+type Session struct {
+	// Target is the cleaned target (after the input check) with defaults.
+	Target Target
+	// Addrs are the addresses the dns check found, in the order to try.
+	Addrs []netip.Addr
+	// Control is the connection the tcp check opened, handed on to the
+	// protocol check; nil when the connect failed.
+	Control *Conn
+
+	opt  Options
+	plan []CheckID
+	recs map[CheckID]*Recorder
+	red  *redactor
+}
+
+// Plan lists the checks that apply to a target, in the order they run.
+func Plan(t Target) []CheckID {
+	t = t.WithDefaults()
+	ids := []CheckID{CheckInput, CheckDNS, CheckPing, CheckTCP, CheckPorts}
+	if t.Security != SecurityNone {
+		ids = append(ids, CheckTLS)
+	}
+	ids = append(ids, CheckID(t.Service), CheckAuth)
+	if t.Service == FTP {
+		if t.FTPMode != FTPActive {
+			ids = append(ids, CheckFTPPassive)
+		}
+		if t.FTPMode != FTPPassive {
+			ids = append(ids, CheckFTPActive)
+		}
+		ids = append(ids, CheckTransfer)
+	}
+	return ids
+}
+
+// protocolProbes maps each service to the probe that holds its conversation.
+var protocolProbes = map[Service]Probe{
+	SMTP: probeSMTP,
+	POP3: probePOP3,
+	IMAP: probeIMAP,
+	FTP:  probeFTP,
+}
+
+// Run checks the target: input, dns, ping, tcp and the protocol
+// conversation in sequence, the standard ports side by side. It returns one
+// Result per planned check, in plan order, once every goroutine it started
+// has ended. The error is an *InputError for unusable input.
+func Run(ctx context.Context, t Target, opt Options) ([]Result, error) {
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	t = t.WithDefaults()
+	s := &Session{Target: t, opt: opt, plan: Plan(t), recs: map[CheckID]*Recorder{}}
+	s.red = newRedactor(t.User, t.Secret)
+	for _, id := range s.plan {
+		s.recs[id] = newRecorder(id, s.red, opt.Observer)
+	}
+	defer func() {
+		if s.Control != nil {
+			s.Control.Close()
+		}
+	}()
+
+	var side sync.WaitGroup
+	steps := []Probe{probeInput, probeDNS, func(ctx context.Context, s *Session) {
+		side.Go(func() { s.run(ctx, CheckPorts, probePorts) })
+		s.run(ctx, CheckPing, probePing)
+	}, probeTCP, protocolProbes[t.Service]}
+	ids := []CheckID{CheckInput, CheckDNS, "", CheckTCP, ""}
+	for i, p := range steps {
+		if ctx.Err() != nil {
+			break
+		}
+		if ids[i] == "" {
+			p(ctx, s)
+			continue
+		}
+		if !s.run(ctx, ids[i], p) {
+			break
+		}
+	}
+	side.Wait()
+	return s.results(ctx), nil
+}
+
+// run plays one check's probe and reports whether it did not fail.
+func (s *Session) run(ctx context.Context, id CheckID, p Probe) bool {
+	s.Begin(id)
+	p(ctx, s)
+	return s.End(id).Status != StatusFail
+}
+
+// results finishes every recorder in plan order: checks never reached are
+// skipped (dependency failed, or canceled).
+func (s *Session) results(ctx context.Context) []Result {
+	out := make([]Result, 0, len(s.plan))
+	for _, id := range s.plan {
+		rec := s.recs[id]
+		if ctx.Err() != nil {
+			rec.mu.Lock()
+			if rec.res.Status == StatusPending {
+				rec.res.Status, rec.res.Skipped = StatusSkip, SkipCanceled
+			}
+			rec.mu.Unlock()
+		}
+		out = append(out, rec.finish())
+	}
+	return out
+}
+
+// Planned reports whether a check is part of this run.
+func (s *Session) Planned(id CheckID) bool { return s.recs[id] != nil }
+
+// Begin marks a check as running and returns its recorder. A check that is
+// not planned gets a recorder whose results are discarded.
+func (s *Session) Begin(id CheckID) *Recorder {
+	rec := s.recs[id]
+	if rec == nil {
+		return newRecorder(id, s.red, nil)
+	}
+	rec.mu.Lock()
+	started := rec.res.Status != StatusPending
+	rec.mu.Unlock()
+	if !started {
+		rec.begin()
+	}
+	return rec
+}
+
+// Rec returns a check's recorder without starting it.
+func (s *Session) Rec(id CheckID) *Recorder {
+	if rec := s.recs[id]; rec != nil {
+		return rec
+	}
+	return newRecorder(id, s.red, nil)
+}
+
+// End finishes a check and tells the observer; it returns the final result.
+func (s *Session) End(id CheckID) Result { return s.Rec(id).finish() }
+
+// Skip ends a check that will not run, with the reason.
+func (s *Session) Skip(id CheckID, why SkipReason) {
+	rec := s.Rec(id)
+	rec.Skip(why)
+	rec.finish()
+}
+
+// TLSRoots is the pool of trusted roots (nil: the system's).
+func (s *Session) TLSRoots() *x509.CertPool { return s.opt.RootCAs }
+
+// Addr is the address to connect to for a port: the first resolved address.
+func (s *Session) Addr(port int) string {
+	host := s.Target.Host
+	if len(s.Addrs) > 0 {
+		host = s.Addrs[0].String()
+	}
+	return net.JoinHostPort(host, strconv.Itoa(port))
+}
+
+// Dial opens a TCP connection to addr under the step timeout and ctx and
+// wraps it for rec's transcript (nil: no transcript).
+func (s *Session) Dial(ctx context.Context, addr string, rec *Recorder) (*Conn, error) {
+	d := net.Dialer{Timeout: s.Target.Timeout}
+	raw, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return wrapConn(ctx, raw, s.Target.Timeout, rec), nil
+}
