@@ -1,0 +1,64 @@
+package wizard
+
+// Confidence says how sure a finding is.
+type Confidence string
+
+// Confidence levels of the JSON report contract.
+const (
+	High   Confidence = "high"
+	Medium Confidence = "medium"
+	Low    Confidence = "low"
+)
+
+// Finding is one likely cause named by the diagnosis, with the evidence it
+// rests on. Its texts are rendered on demand in either language, so a
+// language switch needs no new diagnosis.
+type Finding struct {
+	Cause      Cause
+	Confidence Confidence
+	// Evidence lists the IDs of the checks the finding rests on.
+	Evidence []string
+	// Facts fill the texts' {placeholders}: host, port, stage, reply, code,
+	// alt_port, alt_security, offset, ... Values are plain data, never words
+	// of one language.
+	Facts map[string]string
+	// Missing names evidence that was not observed, for lower confidence
+	// (text keys, rendered in the report's language).
+	Missing []string
+}
+
+// args turns the facts into T's name, value pairs.
+func (f Finding) args() []any {
+	out := make([]any, 0, 2*len(f.Facts))
+	for k, v := range f.Facts {
+		out = append(out, k, v)
+	}
+	return out
+}
+
+// Title is the finding's short title in l.
+func (f Finding) Title(l Lang) string { return l.T("cause."+string(f.Cause)+".title", f.args()...) }
+
+// Explanation is the plain-language explanation quoting the evidence, in l.
+func (f Finding) Explanation(l Lang) string {
+	return l.T("cause."+string(f.Cause)+".explanation", f.args()...)
+}
+
+// Remediation is the numbered list of steps to fix it, in l (without numbers).
+func (f Finding) Remediation(l Lang) []string {
+	var steps []string
+	for i := 1; ; i++ {
+		key := "cause." + string(f.Cause) + ".step" + itoa(i)
+		if !l.Has(key) {
+			return steps
+		}
+		steps = append(steps, l.T(key, f.args()...))
+	}
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
