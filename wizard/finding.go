@@ -25,6 +25,10 @@ type Finding struct {
 	// Missing names evidence that was not observed, for lower confidence
 	// (text keys, rendered in the report's language).
 	Missing []string
+	// Steps are the text keys of the remediation steps chosen for this
+	// case (Outlook or FileZilla wording, the port that answered, ...).
+	// Empty means the cause's default steps: cause.<id>.step1, step2, ...
+	Steps []string
 }
 
 // args turns the facts into T's name, value pairs.
@@ -47,6 +51,12 @@ func (f Finding) Explanation(l Lang) string {
 // Remediation is the numbered list of steps to fix it, in l (without numbers).
 func (f Finding) Remediation(l Lang) []string {
 	var steps []string
+	if len(f.Steps) > 0 {
+		for _, key := range f.Steps {
+			steps = append(steps, l.T(key, f.args()...))
+		}
+		return steps
+	}
 	for i := 1; ; i++ {
 		key := "cause." + string(f.Cause) + ".step" + itoa(i)
 		if !l.Has(key) {
