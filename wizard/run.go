@@ -1,0 +1,66 @@
+package wizard
+
+import (
+	"context"
+	"time"
+
+	"assistant/checks"
+)
+
+// RunSpec describes a diagnosis to run: the target, how often, and where
+// live progress goes.
+type RunSpec struct {
+	Target checks.Target
+	Pasted *Decoded
+	// Repeat runs the whole sequence this many times (at least once),
+	// Interval apart, to catch intermittent failures.
+	Repeat   int
+	Interval time.Duration
+	Options  checks.Options
+	Tool     Tool
+	// OnRun is told when run i (from 0) starts; may be nil.
+	OnRun func(i int, started time.Time)
+}
+
+// Check runs the checks as the spec says and returns the report with its
+// diagnosis. It returns early, with what was done so far, when ctx is
+// cancelled; the error is an *checks.InputError for unusable input, or
+// ctx's error after a cancellation.
+func Check(ctx context.Context, spec RunSpec) (*Report, error) {
+	n := max(spec.Repeat, 1)
+	rep := &Report{Tool: spec.Tool, Created: time.Now(), Target: spec.Target, Pasted: spec.Pasted}
+	var runs [][]checks.Result
+	var started []time.Time
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			select {
+			case <-ctx.Done():
+			case <-time.After(spec.Interval):
+			}
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		now := time.Now()
+		if spec.OnRun != nil {
+			spec.OnRun(i, now)
+		}
+		res, err := checks.Run(ctx, spec.Target, spec.Options)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, res)
+		started = append(started, now)
+	}
+	rep.Env = CurrentEnv(rep.Created)
+	if len(runs) > 0 {
+		rep.Results = runs[len(runs)-1]
+	}
+	if n > 1 {
+		for i, res := range runs {
+			rep.Runs = append(rep.Runs, NewRunRecord(started[i], res))
+		}
+	}
+	rep.Findings = diagnose(spec.Target, runs, started)
+	return rep, ctx.Err()
+}
