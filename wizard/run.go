@@ -28,7 +28,7 @@ type RunSpec struct {
 // ctx's error after a cancellation.
 func Check(ctx context.Context, spec RunSpec) (*Report, error) {
 	n := max(spec.Repeat, 1)
-	rep := &Report{Tool: spec.Tool, Created: time.Now(), Target: spec.Target, Pasted: spec.Pasted}
+	created := time.Now()
 	var runs [][]checks.Result
 	var started []time.Time
 	for i := 0; i < n; i++ {
@@ -52,15 +52,21 @@ func Check(ctx context.Context, spec RunSpec) (*Report, error) {
 		runs = append(runs, res)
 		started = append(started, now)
 	}
-	rep.Env = CurrentEnv(rep.Created)
+	return newReport(spec.Tool, created, spec.Target, spec.Pasted, runs, started), ctx.Err()
+}
+
+// newReport builds the report of one or more runs: the last run's checks,
+// the timeline when there were several, and the diagnosis of them all.
+func newReport(tool Tool, created time.Time, t checks.Target, pasted *Decoded, runs [][]checks.Result, started []time.Time) *Report {
+	rep := &Report{Tool: tool, Created: created, Target: t, Pasted: pasted, Env: CurrentEnv(created)}
 	if len(runs) > 0 {
 		rep.Results = runs[len(runs)-1]
 	}
-	if n > 1 {
+	if len(runs) > 1 {
 		for i, res := range runs {
 			rep.Runs = append(rep.Runs, NewRunRecord(started[i], res))
 		}
 	}
-	rep.Findings = diagnose(spec.Target, runs, started)
-	return rep, ctx.Err()
+	rep.Findings = diagnose(t, runs, started)
+	return rep
 }

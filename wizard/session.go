@@ -1,0 +1,448 @@
+package wizard
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"assistant/checks"
+)
+
+// Step is a page of the wizard.
+type Step int
+
+// The wizard's pages, in order.
+const (
+	StepStart   Step = iota // what are you fixing? / paste the error
+	StepAccount             // host, port, security, credentials
+	StepChecks              // the checks running, live
+	StepResult              // the likely cause and the report
+)
+
+// Prefs stores remembered settings; fyne.Preferences satisfies it. The
+// password is never stored.
+type Prefs interface {
+	String(key string) string
+	SetString(key, value string)
+}
+
+// Form is the account as the user typed it.
+type Form struct {
+	Service  checks.Service
+	Host     string
+	Port     string
+	Security checks.Security
+	FTPMode  checks.FTPMode
+	User     string
+	// Password is held for the run only: never stored, never reported.
+	Password     string
+	TransferSize string
+	// PortSet is true once the user typed a port: it then no longer follows
+	// the security choice.
+	PortSet bool
+}
+
+// Field names used for validation messages.
+const (
+	FieldHost = "host"
+	FieldPort = "port"
+	FieldSize = "transfer_size"
+)
+
+// Validate parses the form. Problems maps a field to a message in l; only
+// the port and the size block a run: an empty or odd host is what the user
+// has, and the checks diagnose it.
+func (f Form) Validate(l Lang) (t checks.Target, problems map[string]string, ok bool) {
+	problems = map[string]string{}
+	t = checks.Target{Service: f.Service, Host: f.Host, Security: f.Security, FTPMode: f.FTPMode, User: strings.TrimSpace(f.User),
+		Secret: checks.NewSecret(f.Password), Timeout: checks.DefaultTimeout}
+	ok = true
+	if p := strings.TrimSpace(f.Port); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			problems[FieldPort] = l.T("form.port.invalid", "value", p)
+			ok = false
+		}
+		t.Port = n
+	}
+	if s := strings.TrimSpace(f.TransferSize); s != "" {
+		n, err := ParseSize(s)
+		if err != nil {
+			problems[FieldSize] = l.T("form.size.invalid", "value", s)
+			ok = false
+		}
+		t.TransferSize = n
+	} else if t.User != "" {
+		t.TransferSize = checks.DefaultTransferSize
+	}
+	if strings.TrimSpace(f.Host) == "" {
+		problems[FieldHost] = l.T("form.host.empty")
+	} else if host, _, changes, problem := checks.CleanHost(f.Host); problem != "" {
+		problems[FieldHost] = l.T("form.host.invalid")
+	} else if len(changes) > 0 {
+		problems[FieldHost] = l.T("form.host.cleaned", "host", host)
+	}
+	return t, problems, ok
+}
+
+// CheckView is one line of the checks page.
+type CheckView struct {
+	ID     checks.CheckID
+	Result checks.Result
+}
+
+// TimelineRun is one run of watch mode: when it started and each check's status.
+type TimelineRun struct {
+	Started  time.Time
+	Statuses map[checks.CheckID]checks.Status
+}
+
+// State is a snapshot of the wizard for the window to show.
+type State struct {
+	Lang     Lang
+	Step     Step
+	Form     Form
+	Pasted   *Decoded
+	Checks   []CheckView
+	Running  bool
+	Report   *Report
+	Watch    bool
+	Interval time.Duration
+	Timeline []TimelineRun
+	// Done and Total count finished and planned checks of the current run.
+	Done, Total int
+	// Error is a message in Lang when the last action failed (e.g. saving).
+	Error string
+}
+
+// Session holds the wizard's state and runs the checks. Every method is
+// safe to call from any goroutine; listeners registered with OnChange are
+// called (from any goroutine) after each change and must hand the work to
+// the UI thread themselves.
+type Session struct {
+	mu        sync.Mutex
+	st        State
+	prefs     Prefs
+	tool      Tool
+	opt       checks.Options
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	listeners []func()
+}
+
+// Preference keys.
+const (
+	prefLang     = "lang"
+	prefService  = "service"
+	prefHost     = "host"
+	prefPort     = "port"
+	prefSecurity = "security"
+	prefFTPMode  = "ftp_mode"
+	prefUser     = "user"
+	prefSize     = "transfer_size"
+)
+
+// NewSession starts a wizard with the remembered settings (prefs may be nil).
+func NewSession(prefs Prefs, tool Tool, opt checks.Options) *Session {
+	s := &Session{prefs: prefs, tool: tool, opt: opt}
+	s.st = State{Lang: EnvLang(), Interval: 30 * time.Second,
+		Form: Form{Service: checks.SMTP, Security: checks.SecurityNone, FTPMode: checks.FTPBoth}}
+	if prefs != nil {
+		if l, ok := ParseLang(prefs.String(prefLang)); ok {
+			s.st.Lang = l
+		}
+		f := &s.st.Form
+		if v := checks.Service(prefs.String(prefService)); v != "" {
+			f.Service = v
+		}
+		f.Host, f.User, f.TransferSize = prefs.String(prefHost), prefs.String(prefUser), prefs.String(prefSize)
+		if v := prefs.String(prefPort); v != "" {
+			f.Port, f.PortSet = v, true
+		}
+		if v := checks.Security(prefs.String(prefSecurity)); v != "" {
+			f.Security = v
+		}
+		if v := checks.FTPMode(prefs.String(prefFTPMode)); v != "" {
+			f.FTPMode = v
+		}
+	}
+	s.followPort()
+	return s
+}
+
+// OnChange registers a listener for state changes.
+func (s *Session) OnChange(f func()) {
+	s.mu.Lock()
+	s.listeners = append(s.listeners, f)
+	s.mu.Unlock()
+}
+
+// State returns a snapshot of the wizard.
+func (s *Session) State() State {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	st.Checks = append([]CheckView(nil), s.st.Checks...)
+	st.Timeline = append([]TimelineRun(nil), s.st.Timeline...)
+	return st
+}
+
+// update changes the state under the lock and tells the listeners.
+func (s *Session) update(f func(st *State)) {
+	s.mu.Lock()
+	f(&s.st)
+	ls := append([]func(){}, s.listeners...)
+	s.mu.Unlock()
+	for _, l := range ls {
+		l()
+	}
+}
+
+// SetLang switches the language; everything shown is re-rendered from the
+// same state, so nothing typed or found is lost.
+func (s *Session) SetLang(l Lang) {
+	s.update(func(st *State) { st.Lang, st.Error = l, "" })
+	if s.prefs != nil {
+		s.prefs.SetString(prefLang, string(l))
+	}
+}
+
+// Choose picks the service on the start page and moves to the account page.
+func (s *Session) Choose(svc checks.Service) {
+	s.update(func(st *State) {
+		st.Form.Service, st.Step, st.Pasted, st.Error = svc, StepAccount, nil, ""
+	})
+	s.followPort()
+}
+
+// Paste decodes a pasted error message, prefills the form from it and
+// moves to the account page. It reports whether anything was recognised.
+func (s *Session) Paste(text string) bool {
+	d := Decode(text)
+	if !d.Recognised() {
+		s.update(func(st *State) { st.Error = st.Lang.T("form.paste.nothing") })
+		return false
+	}
+	s.update(func(st *State) {
+		f := &st.Form
+		t := d.Prefill(checks.Target{}, nil)
+		if t.Service != "" {
+			f.Service = t.Service
+		}
+		f.Host = t.Host
+		if t.Port != 0 {
+			f.Port, f.PortSet = strconv.Itoa(t.Port), true
+		}
+		if t.Security != "" {
+			f.Security = t.Security
+		}
+		st.Pasted, st.Step, st.Error = &d, StepAccount, ""
+	})
+	s.followPort()
+	return true
+}
+
+// SetForm replaces the typed values. The port follows the service and
+// security until the user types one.
+func (s *Session) SetForm(f Form) {
+	s.update(func(st *State) { st.Form, st.Error = f, "" })
+	s.followPort()
+}
+
+func (s *Session) followPort() {
+	s.update(func(st *State) {
+		if !st.Form.PortSet && st.Form.Service != "" {
+			st.Form.Port = strconv.Itoa(checks.DefaultPort(st.Form.Service, st.Form.Security))
+		}
+	})
+}
+
+// Back returns to the previous page (from the checks or result page: the
+// account page, cancelling a run).
+func (s *Session) Back() {
+	s.Cancel()
+	s.update(func(st *State) {
+		if st.Step > StepStart {
+			st.Step--
+		}
+		if st.Step == StepChecks {
+			st.Step = StepAccount
+		}
+	})
+}
+
+// SetWatch turns watch mode on or off: the checks repeat every interval
+// until stopped, and the timeline grows a column per run.
+func (s *Session) SetWatch(on bool, interval time.Duration) {
+	s.update(func(st *State) {
+		st.Watch = on
+		if interval > 0 {
+			st.Interval = interval
+		}
+	})
+}
+
+// Start validates the form and runs the checks in the background; the
+// state changes live as each check starts and ends. It returns false (with
+// the problems shown on the account page) when the form is unusable.
+func (s *Session) Start() bool {
+	st := s.State()
+	t, _, ok := st.Form.Validate(st.Lang)
+	if !ok || st.Running {
+		return false
+	}
+	s.remember(st.Form)
+	ctx, cancel := context.WithCancel(context.Background())
+	plan := checks.Plan(t)
+	s.update(func(st *State) {
+		st.Step, st.Running, st.Report, st.Error, st.Timeline = StepChecks, true, nil, "", nil
+		st.Checks = make([]CheckView, len(plan))
+		for i, id := range plan {
+			st.Checks[i] = CheckView{ID: id, Result: checks.Result{ID: id, Status: checks.StatusPending}}
+		}
+		st.Done, st.Total = 0, len(plan)
+	})
+	s.mu.Lock()
+	s.cancel = cancel
+	s.mu.Unlock()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer cancel()
+		s.loop(ctx, t, st.Pasted)
+	}()
+	return true
+}
+
+// loop runs the checks once, or repeatedly in watch mode, until ctx ends.
+func (s *Session) loop(ctx context.Context, t checks.Target, pasted *Decoded) {
+	opt := s.opt
+	opt.Observer = s.observe
+	var runs [][]checks.Result
+	var started []time.Time
+	for {
+		now := time.Now()
+		s.update(func(st *State) {
+			st.Done = 0
+			for i := range st.Checks {
+				st.Checks[i].Result = checks.Result{ID: st.Checks[i].ID, Status: checks.StatusPending}
+			}
+		})
+		res, err := checks.Run(ctx, t, opt)
+		if err != nil {
+			break
+		}
+		runs, started = append(runs, res), append(started, now)
+		rep := newReport(s.tool, started[0], t, pasted, runs, started)
+		watch, interval := false, time.Duration(0)
+		s.update(func(st *State) {
+			st.Report = rep
+			st.Timeline = append(st.Timeline, timelineRun(now, res))
+			watch, interval = st.Watch, st.Interval
+			if !watch || ctx.Err() != nil {
+				st.Step = StepResult
+			}
+		})
+		if !watch || ctx.Err() != nil {
+			break
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(interval):
+		}
+		if ctx.Err() != nil {
+			s.update(func(st *State) { st.Step = StepResult })
+			break
+		}
+	}
+	s.update(func(st *State) { st.Running = false })
+}
+
+func timelineRun(started time.Time, res []checks.Result) TimelineRun {
+	tr := TimelineRun{Started: started, Statuses: map[checks.CheckID]checks.Status{}}
+	for _, r := range res {
+		tr.Statuses[r.ID] = r.Status
+	}
+	return tr
+}
+
+// observe records live progress from the checks.
+func (s *Session) observe(r checks.Result) {
+	s.update(func(st *State) {
+		for i := range st.Checks {
+			if st.Checks[i].ID == r.ID {
+				st.Checks[i].Result = r
+			}
+		}
+		st.Done = 0
+		for _, c := range st.Checks {
+			switch c.Result.Status {
+			case checks.StatusPending, checks.StatusRunning:
+			default:
+				st.Done++
+			}
+		}
+	})
+}
+
+// Cancel stops a run; the checks end within their cancellation, and what
+// was found so far becomes the result.
+func (s *Session) Cancel() {
+	s.mu.Lock()
+	cancel := s.cancel
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+// Wait blocks until the background run has ended.
+func (s *Session) Wait() { s.wg.Wait() }
+
+// Render returns the current report in the session's language.
+func (s *Session) Render(f Format) ([]byte, error) {
+	st := s.State()
+	if st.Report == nil {
+		return nil, errNoReport
+	}
+	return st.Report.Render(st.Lang, f)
+}
+
+// SaveReport writes the report to path atomically; a failure is also shown
+// in the state's Error, in the user's language.
+func (s *Session) SaveReport(path string, f Format) error {
+	data, err := s.Render(f)
+	if err == nil {
+		err = WriteFile(path, data)
+	}
+	if err != nil {
+		s.update(func(st *State) { st.Error = st.Lang.T("form.save.failed", "path", path, "error", err.Error()) })
+	}
+	return err
+}
+
+type reportError string
+
+func (e reportError) Error() string { return string(e) }
+
+const errNoReport = reportError("no report yet")
+
+// remember stores the form, without the password.
+func (s *Session) remember(f Form) {
+	if s.prefs == nil {
+		return
+	}
+	s.prefs.SetString(prefService, string(f.Service))
+	s.prefs.SetString(prefHost, f.Host)
+	port := ""
+	if f.PortSet {
+		port = f.Port
+	}
+	s.prefs.SetString(prefPort, port)
+	s.prefs.SetString(prefSecurity, string(f.Security))
+	s.prefs.SetString(prefFTPMode, string(f.FTPMode))
+	s.prefs.SetString(prefUser, f.User)
+	s.prefs.SetString(prefSize, f.TransferSize)
+}
