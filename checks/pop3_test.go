@@ -92,37 +92,12 @@ func assertNoPassword(t *testing.T, res []checks.Result, pass string) {
 	}
 }
 
-func wantStatus(t *testing.T, r *checks.Result, st checks.Status) {
-	t.Helper()
-	if r == nil {
-		t.Fatalf("result missing, want %s", st)
-	}
-	if r.Status != st {
-		t.Fatalf("%s: status %s, want %s (fault %v, skipped %q, steps %+v, transcript %q)",
-			r.ID, r.Status, st, r.Fault, r.Skipped, r.Steps, r.Transcript)
-	}
-}
-
-func wantFault(t *testing.T, r *checks.Result, kind checks.FaultKind, stage checks.Stage, winsock int) *checks.Fault {
-	t.Helper()
-	wantStatus(t, r, checks.StatusFail)
-	f := r.Fault
-	if f == nil || f.Kind != kind || f.Stage != stage || f.WinSock != winsock {
-		t.Fatalf("%s: fault %+v, want %s at %s (%d)", r.ID, f, kind, stage, winsock)
-	}
-	return f
-}
-
 func wantSkip(t *testing.T, r *checks.Result, why checks.SkipReason) {
 	t.Helper()
 	wantStatus(t, r, checks.StatusSkip)
 	if r.Skipped != why {
 		t.Fatalf("%s skipped %q, want %q", r.ID, r.Skipped, why)
 	}
-}
-
-func hasLine(lines []string, prefix string) bool {
-	return slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, prefix) })
 }
 
 // wantLogin asserts an accepted login with mechanism mech whose password
