@@ -197,7 +197,7 @@ func buildSpec(f checkFlags, set map[string]bool, env Env, lang wizard.Lang) (wi
 		}
 		d := wizard.Decode(text)
 		spec.Pasted = &d
-		t = d.Prefill(t, set)
+		t = d.Target(t, wizard.Explicit{Service: set["service"], Host: set["host"], Port: set["port"], Security: set["security"]})
 	}
 	if t.Service == "" {
 		return spec, lang.T("cli.service_required")

@@ -217,3 +217,39 @@ func TestRepeatRecordsRuns(t *testing.T) {
 		t.Fatalf("runs: %+v", r.Runs)
 	}
 }
+
+// seedMessage is the real Outlook message of the issue: the server field is empty.
+const seedMessage = "Ошибка при соединении с сервером. Учетная запись: ‘КартинаM’, Сервер: ‘’, Протокол: SMTP, Порт: 25, Защита (SSL): Нет, Ошибка сокета: 10054, Код ошибки: 0x800CCC0E"
+
+func TestFromErrorPrefillsAndExplicitFlagsWin(t *testing.T) {
+	code, out, errs := run(t, seedMessage, nil, "check", "--from-error-file", "-", "--format", "json", "--lang", "ru")
+	if code != ExitProblem {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	r := decode(t, out)
+	if r.Target.Service != "smtp" || r.Target.Port != 25 || r.Target.Security != "none" || r.Target.Host != "" {
+		t.Fatalf("prefill: %+v", r.Target)
+	}
+	if r.PastedError["socket_error"] == nil || r.PastedError["error_code"] != "0x800CCC0E" {
+		t.Fatalf("pasted_error: %v", r.PastedError)
+	}
+	if r.Checks[0].ID != "input" || r.Checks[0].Status != "fail" {
+		t.Fatalf("input: %+v", r.Checks[0])
+	}
+	// An explicit flag wins over the pasted message.
+	_, out, _ = run(t, "", nil, "check", "--from-error", seedMessage, "--port", "587", "--format", "json")
+	if r := decode(t, out); r.Target.Port != 587 || r.Target.Service != "smtp" {
+		t.Fatalf("explicit port: %+v", r.Target)
+	}
+}
+
+func TestExplainPrintsMeaningAndCommand(t *testing.T) {
+	code, out, _ := run(t, seedMessage, nil, "explain", "--lang", "en", "-")
+	if code != ExitOK || !strings.Contains(out, "10054") || !strings.Contains(out, "assistant check") || !strings.Contains(out, "host-missing") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	code, _, errs := run(t, "  ", nil, "explain")
+	if code != ExitUsage || errs == "" {
+		t.Fatalf("empty explain: exit %d %q", code, errs)
+	}
+}

@@ -227,16 +227,11 @@ func (s *Session) Paste(text string) bool {
 	}
 	s.update(func(st *State) {
 		f := &st.Form
-		t := d.Prefill(checks.Target{}, nil)
-		if t.Service != "" {
-			f.Service = t.Service
-		}
-		f.Host = t.Host
-		if t.Port != 0 {
-			f.Port, f.PortSet = strconv.Itoa(t.Port), true
-		}
-		if t.Security != "" {
-			f.Security = t.Security
+		port, _ := strconv.Atoi(f.Port)
+		t := d.Target(checks.Target{Service: f.Service, Host: f.Host, Port: port, Security: f.Security}, Explicit{})
+		f.Service, f.Host, f.Security = t.Service, t.Host, t.Security
+		if t.Port != port {
+			f.Port, f.PortSet = strconv.Itoa(t.Port), t.Port != 0
 		}
 		st.Pasted, st.Step, st.Error = &d, StepAccount, ""
 	})
