@@ -1,6 +1,8 @@
 package checks_test
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -34,4 +36,62 @@ func wantFault(t testing.TB, r *checks.Result, kind checks.FaultKind, stage chec
 		t.Fatalf("%s: fault %+v, want %s at %s (%d)", r.ID, f, kind, stage, winsock)
 	}
 	return f
+}
+
+// result returns the result of check id, failing the test when there is none.
+func result(t testing.TB, res []checks.Result, id checks.CheckID) *checks.Result {
+	t.Helper()
+	r := checks.Find(res, id)
+	if r == nil {
+		t.Fatalf("no %s result", id)
+	}
+	return r
+}
+
+// wantStatuses asserts the status of several checks at once.
+func wantStatuses(t testing.TB, res []checks.Result, want map[checks.CheckID]checks.Status) {
+	t.Helper()
+	for id, st := range want {
+		if r := result(t, res, id); r.Status != st {
+			t.Errorf("%s: status %s, want %s (skip %q, fault %v, steps %+v)", id, r.Status, st, r.Skipped, r.Fault, r.Steps)
+		}
+	}
+}
+
+// wantFaultOf asserts the fault of check id in res and returns it.
+func wantFaultOf(t testing.TB, res []checks.Result, id checks.CheckID, kind checks.FaultKind, stage checks.Stage, winsock int) *checks.Fault {
+	t.Helper()
+	return wantFault(t, result(t, res, id), kind, stage, winsock)
+}
+
+// wantFaultCode asserts a fault like wantFault and also the server's reply code.
+func wantFaultCode(t testing.TB, r *checks.Result, kind checks.FaultKind, stage checks.Stage, winsock, code int) *checks.Fault {
+	t.Helper()
+	f := wantFault(t, r, kind, stage, winsock)
+	if f.Code != code {
+		t.Fatalf("%s: fault code %d, want %d (%v)", r.ID, f.Code, code, f)
+	}
+	return f
+}
+
+// wantNoSecret asserts that the password, in clear or in the base64 forms
+// login commands carry, is nowhere in the results or their faults' texts.
+func wantNoSecret(t testing.TB, res []checks.Result, user, pass string) {
+	t.Helper()
+	js, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(js)
+	for _, r := range res {
+		if r.Fault != nil {
+			text += "\n" + r.Fault.Error()
+		}
+	}
+	enc := base64.StdEncoding.EncodeToString
+	for _, s := range []string{pass, enc([]byte(pass)), enc([]byte("\x00" + user + "\x00" + pass))} {
+		if strings.Contains(text, s) {
+			t.Fatalf("results contain the password (%q)", s)
+		}
+	}
 }

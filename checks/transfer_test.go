@@ -19,11 +19,11 @@ func TestFTPTransferReset(t *testing.T) {
 		opts:   faultpeer.FTPOptions{ResetAfter: 64 << 10},
 		target: func(tg *checks.Target) { tg.TransferSize = bigTransfer },
 	})
-	wantStatus(t, res, map[checks.CheckID]checks.Status{
+	wantStatuses(t, res, map[checks.CheckID]checks.Status{
 		checks.CheckFTPPassive: checks.StatusPass, checks.CheckTransfer: checks.StatusFail,
 	})
-	r := get(t, res, checks.CheckTransfer)
-	f := wantFault(t, r, checks.FaultReset, checks.StageDataTransfer, checks.WSAECONNRESET, 0)
+	r := result(t, res, checks.CheckTransfer)
+	f := wantFaultCode(t, r, checks.FaultReset, checks.StageDataTransfer, checks.WSAECONNRESET, 0)
 	tr := r.Transfer
 	if f.Offset <= 0 || f.Offset >= bigTransfer || tr.Sent != f.Offset || !tr.Deleted || tr.Verified {
 		t.Errorf("offset %d, facts %+v", f.Offset, tr)
@@ -39,8 +39,8 @@ func TestFTPTransferStall(t *testing.T) {
 		opts:   faultpeer.FTPOptions{StallAfter: 64 << 10},
 		target: func(tg *checks.Target) { tg.TransferSize = bigTransfer },
 	})
-	r := get(t, res, checks.CheckTransfer)
-	f := wantFault(t, r, checks.FaultTimeout, checks.StageDataTransfer, checks.WSAETIMEDOUT, 0)
+	r := result(t, res, checks.CheckTransfer)
+	f := wantFaultCode(t, r, checks.FaultTimeout, checks.StageDataTransfer, checks.WSAETIMEDOUT, 0)
 	if f.Offset <= 0 || f.Offset >= bigTransfer || !r.Transfer.Deleted {
 		t.Errorf("offset %d, facts %+v", f.Offset, r.Transfer)
 	}
@@ -70,8 +70,8 @@ func TestFTPTransferCancel(t *testing.T) {
 		ropt: checks.Options{Observer: obs},
 		ctx:  ctx,
 	})
-	r := get(t, res, checks.CheckTransfer)
-	f := wantFault(t, r, checks.FaultCanceled, checks.StageDataTransfer, 0, 0)
+	r := result(t, res, checks.CheckTransfer)
+	f := wantFaultCode(t, r, checks.FaultCanceled, checks.StageDataTransfer, 0, 0)
 	if f.Offset <= 0 || !r.Transfer.Deleted {
 		t.Errorf("offset %d, facts %+v", f.Offset, r.Transfer)
 	}
