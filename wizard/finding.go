@@ -22,6 +22,9 @@ type Finding struct {
 	// alt_port, alt_security, offset, ... Values are plain data, never words
 	// of one language.
 	Facts map[string]string
+	// Variant selects a case-specific explanation, cause.<id>.explanation.<variant>
+	// (e.g. "expired" for tls-certificate); empty means cause.<id>.explanation.
+	Variant string
 	// Missing names evidence that was not observed, for lower confidence
 	// (text keys, rendered in the report's language).
 	Missing []string
@@ -31,21 +34,38 @@ type Finding struct {
 	Steps []string
 }
 
-// args turns the facts into T's name, value pairs.
-func (f Finding) args() []any {
+// args turns the facts into T's name, value pairs. A value that has a text
+// fact.<name>.<value> in l (a stage, a security mode) is shown in its words.
+func (f Finding) args(l Lang) []any {
 	out := make([]any, 0, 2*len(f.Facts))
 	for k, v := range f.Facts {
+		if key := "fact." + k + "." + v; l.Has(key) {
+			v = l.T(key)
+		}
 		out = append(out, k, v)
 	}
 	return out
 }
 
 // Title is the finding's short title in l.
-func (f Finding) Title(l Lang) string { return l.T("cause."+string(f.Cause)+".title", f.args()...) }
+func (f Finding) Title(l Lang) string { return l.T("cause."+string(f.Cause)+".title", f.args(l)...) }
 
 // Explanation is the plain-language explanation quoting the evidence, in l.
 func (f Finding) Explanation(l Lang) string {
-	return l.T("cause."+string(f.Cause)+".explanation", f.args()...)
+	key := "cause." + string(f.Cause) + ".explanation"
+	if f.Variant != "" {
+		key += "." + f.Variant
+	}
+	return l.T(key, f.args(l)...)
+}
+
+// Gaps renders Missing in l: the evidence that was not observed.
+func (f Finding) Gaps(l Lang) []string {
+	out := make([]string, 0, len(f.Missing))
+	for _, key := range f.Missing {
+		out = append(out, l.T(key, f.args(l)...))
+	}
+	return out
 }
 
 // Remediation is the numbered list of steps to fix it, in l (without numbers).
@@ -53,7 +73,7 @@ func (f Finding) Remediation(l Lang) []string {
 	var steps []string
 	if len(f.Steps) > 0 {
 		for _, key := range f.Steps {
-			steps = append(steps, l.T(key, f.args()...))
+			steps = append(steps, l.T(key, f.args(l)...))
 		}
 		return steps
 	}
@@ -62,7 +82,7 @@ func (f Finding) Remediation(l Lang) []string {
 		if !l.Has(key) {
 			return steps
 		}
-		steps = append(steps, l.T(key, f.args()...))
+		steps = append(steps, l.T(key, f.args(l)...))
 	}
 }
 
