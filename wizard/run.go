@@ -67,6 +67,6 @@ func newReport(tool Tool, created time.Time, t checks.Target, pasted *Decoded, r
 			rep.Runs = append(rep.Runs, NewRunRecord(started[i], res))
 		}
 	}
-	rep.Findings = diagnose(t, runs, started)
+	rep.Findings = DiagnoseRuns(t, runs, started)
 	return rep
 }
