@@ -126,6 +126,9 @@ type ReplyError struct {
 	Line   string // the reply as received
 	// Auth marks a reply to a login command, so that a refusal is an auth fault.
 	Auth bool
+	// Busy marks a reply the protocol defines as temporary unavailability
+	// (POP3 [IN-USE]/[SYS/TEMP], IMAP BYE greeting or [UNAVAILABLE]/[INUSE]).
+	Busy bool
 }
 
 func (e *ReplyError) Error() string { return "unexpected reply: " + e.Line }
@@ -202,13 +205,13 @@ func classifyKind(err error, f *Fault) (FaultKind, int) {
 func replyKind(err error, f *Fault) (FaultKind, int, bool) {
 	var code int
 	var line string
-	auth := false
+	auth, busy := false, false
 	var re *ReplyError
 	var se *smtp.SMTPError
 	var te *textproto.Error
 	switch {
 	case errors.As(err, &re):
-		code, line, auth = re.Code, re.Line, re.Auth
+		code, line, auth, busy = re.Code, re.Line, re.Auth, re.Busy
 	case errors.As(err, &se):
 		code, line = se.Code, se.Message
 	case errors.As(err, &te):
@@ -218,7 +221,7 @@ func replyKind(err error, f *Fault) (FaultKind, int, bool) {
 	}
 	f.Code, f.Reply = code, line
 	switch {
-	case code == 421:
+	case code == 421 || busy:
 		return FaultBusy, 0, true
 	case code == 530 || code == 535 || code == 534 || auth:
 		return FaultAuth, 0, true
