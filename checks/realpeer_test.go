@@ -60,8 +60,8 @@ func runReal(t *testing.T, target checks.Target, srv *realpeer.Server) []checks.
 	return results
 }
 
-// result returns the check's result or stops the test.
-func result(t *testing.T, results []checks.Result, id checks.CheckID) *checks.Result {
+// realResult returns the check's result or stops the test.
+func realResult(t *testing.T, results []checks.Result, id checks.CheckID) *checks.Result {
 	t.Helper()
 	r := checks.Find(results, id)
 	if r == nil {
@@ -70,20 +70,20 @@ func result(t *testing.T, results []checks.Result, id checks.CheckID) *checks.Re
 	return r
 }
 
-// wantStatus asserts a check's status is one of want.
-func wantStatus(t *testing.T, results []checks.Result, id checks.CheckID, want ...checks.Status) *checks.Result {
+// realStatus asserts a check's status is one of want.
+func realStatus(t *testing.T, results []checks.Result, id checks.CheckID, want ...checks.Status) *checks.Result {
 	t.Helper()
-	r := result(t, results, id)
+	r := realResult(t, results, id)
 	if !slices.Contains(want, r.Status) {
 		t.Errorf("%s: status %s (fault %v, skipped %q), want %v", id, r.Status, r.Fault, r.Skipped, want)
 	}
 	return r
 }
 
-// wantFault asserts a check failed with the kind, stage and reply code.
-func wantFault(t *testing.T, results []checks.Result, id checks.CheckID, kind checks.FaultKind, stage checks.Stage, code int) *checks.Result {
+// realFault asserts a check failed with the kind, stage and reply code.
+func realFault(t *testing.T, results []checks.Result, id checks.CheckID, kind checks.FaultKind, stage checks.Stage, code int) *checks.Result {
 	t.Helper()
-	r := wantStatus(t, results, id, checks.StatusFail)
+	r := realStatus(t, results, id, checks.StatusFail)
 	f := r.Fault
 	if f == nil {
 		t.Errorf("%s: no fault", id)
@@ -95,35 +95,35 @@ func wantFault(t *testing.T, results []checks.Result, id checks.CheckID, kind ch
 	return r
 }
 
-// wantPassed asserts every listed check passed (pass or warn).
-func wantPassed(t *testing.T, results []checks.Result, ids ...checks.CheckID) {
+// realPassed asserts every listed check passed (pass or warn).
+func realPassed(t *testing.T, results []checks.Result, ids ...checks.CheckID) {
 	t.Helper()
 	for _, id := range ids {
-		wantStatus(t, results, id, checks.StatusPass, checks.StatusWarn)
+		realStatus(t, results, id, checks.StatusPass, checks.StatusWarn)
 	}
 }
 
-// wantTLS asserts the tls check passed in mode with a trusted certificate
+// realTLS asserts the tls check passed in mode with a trusted certificate
 // naming the host.
-func wantTLS(t *testing.T, results []checks.Result, mode string) {
+func realTLS(t *testing.T, results []checks.Result, mode string) {
 	t.Helper()
-	r := wantStatus(t, results, checks.CheckTLS, checks.StatusPass)
+	r := realStatus(t, results, checks.CheckTLS, checks.StatusPass)
 	if f := r.TLS; f == nil || f.Mode != mode || !f.Trusted || !f.NameMatch || f.Version == "" || f.Problem != "" {
 		t.Errorf("tls facts %+v, want mode %s, trusted, name match", f, mode)
 	}
 }
 
-// wantLogin asserts the auth check passed with an accepted login.
-func wantLogin(t *testing.T, results []checks.Result) {
+// realLogin asserts the auth check passed with an accepted login.
+func realLogin(t *testing.T, results []checks.Result) {
 	t.Helper()
-	r := wantStatus(t, results, checks.CheckAuth, checks.StatusPass)
+	r := realStatus(t, results, checks.CheckAuth, checks.StatusPass)
 	if r.Auth == nil || !r.Auth.Accepted || r.Auth.User != realpeer.User {
 		t.Errorf("auth facts %+v, want accepted for %s", r.Auth, realpeer.User)
 	}
 }
 
-// wantEmptyDir asserts the FTP root holds no file: the upload was deleted.
-func wantEmptyDir(t *testing.T, dir string) {
+// realEmptyDir asserts the FTP root holds no file: the upload was deleted.
+func realEmptyDir(t *testing.T, dir string) {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -134,19 +134,19 @@ func wantEmptyDir(t *testing.T, dir string) {
 	}
 }
 
-// wantTransfer asserts the upload test passed in mode, verified and deleted.
-func wantTransfer(t *testing.T, results []checks.Result, mode string, size int64, dir string) {
+// realTransfer asserts the upload test passed in mode, verified and deleted.
+func realTransfer(t *testing.T, results []checks.Result, mode string, size int64, dir string) {
 	t.Helper()
-	r := wantStatus(t, results, checks.CheckTransfer, checks.StatusPass)
+	r := realStatus(t, results, checks.CheckTransfer, checks.StatusPass)
 	if f := r.Transfer; f == nil || f.Mode != mode || f.Size != size || f.Sent != size || !f.Verified || !f.Deleted {
 		t.Errorf("transfer facts %+v, want %s, %d bytes sent, verified, deleted", f, mode, size)
 	}
-	wantEmptyDir(t, dir)
+	realEmptyDir(t, dir)
 }
 
 const realTransferSize = 256 << 10
 
-func ftpTarget(srv *realpeer.Server, sec checks.Security, mode checks.FTPMode) checks.Target {
+func realFTPTarget(srv *realpeer.Server, sec checks.Security, mode checks.FTPMode) checks.Target {
 	target := realTarget(checks.FTP, srv.Port, sec, true)
 	target.FTPMode, target.TransferSize = mode, realTransferSize
 	return target
@@ -155,40 +155,40 @@ func ftpTarget(srv *realpeer.Server, sec checks.Security, mode checks.FTPMode) c
 func TestRealFTPPassiveOnly(t *testing.T) {
 	t.Parallel()
 	srv := realpeer.Vsftpd(t, realpeer.VsftpdOptions{PassiveOnly: true})
-	results := runReal(t, ftpTarget(srv, checks.SecurityNone, checks.FTPBoth), srv)
-	wantPassed(t, results, checks.CheckTCP, checks.CheckFTP)
-	wantLogin(t, results)
-	if g := result(t, results, checks.CheckFTP).Server; g == nil || !strings.Contains(g.Greeting, "vsFTPd") {
+	results := runReal(t, realFTPTarget(srv, checks.SecurityNone, checks.FTPBoth), srv)
+	realPassed(t, results, checks.CheckTCP, checks.CheckFTP)
+	realLogin(t, results)
+	if g := realResult(t, results, checks.CheckFTP).Server; g == nil || !strings.Contains(g.Greeting, "vsFTPd") {
 		t.Errorf("ftp server facts %+v, want the vsFTPd greeting", g)
 	}
-	p := wantStatus(t, results, checks.CheckFTPPassive, checks.StatusPass)
+	p := realStatus(t, results, checks.CheckFTPPassive, checks.StatusPass)
 	if d := p.Data; d == nil || d.Mode != "passive" || !d.Connected || d.Foreign {
 		t.Errorf("passive facts %+v, want connected, not foreign", d)
 	}
 	// port_enable=NO: vsftpd answers PORT with "550 Permission denied."
-	a := wantFault(t, results, checks.CheckFTPActive, checks.FaultProtocol, checks.StageCommand, 550)
+	a := realFault(t, results, checks.CheckFTPActive, checks.FaultProtocol, checks.StageCommand, 550)
 	if d := a.Data; d == nil || d.Command != "PORT" || d.Code != 550 || d.Connected {
 		t.Errorf("active facts %+v, want PORT refused with 550, not connected", d)
 	}
-	wantTransfer(t, results, "passive", realTransferSize, srv.Dir)
+	realTransfer(t, results, "passive", realTransferSize, srv.Dir)
 }
 
 func TestRealFTPActiveOnly(t *testing.T) {
 	t.Parallel()
 	srv := realpeer.Vsftpd(t, realpeer.VsftpdOptions{ActiveOnly: true})
-	results := runReal(t, ftpTarget(srv, checks.SecurityNone, checks.FTPBoth), srv)
-	wantPassed(t, results, checks.CheckFTP)
-	wantLogin(t, results)
+	results := runReal(t, realFTPTarget(srv, checks.SecurityNone, checks.FTPBoth), srv)
+	realPassed(t, results, checks.CheckFTP)
+	realLogin(t, results)
 	// pasv_enable=NO: vsftpd answers both PASV and EPSV with 550.
-	p := wantFault(t, results, checks.CheckFTPPassive, checks.FaultProtocol, checks.StageCommand, 550)
+	p := realFault(t, results, checks.CheckFTPPassive, checks.FaultProtocol, checks.StageCommand, 550)
 	if d := p.Data; d == nil || d.Code != 550 || d.Connected {
 		t.Errorf("passive facts %+v, want refused with 550, not connected", d)
 	}
-	a := wantStatus(t, results, checks.CheckFTPActive, checks.StatusPass)
+	a := realStatus(t, results, checks.CheckFTPActive, checks.StatusPass)
 	if d := a.Data; d == nil || d.Mode != "active" || d.Command != "PORT" || !d.Connected {
 		t.Errorf("active facts %+v, want PORT, connected", d)
 	}
-	wantTransfer(t, results, "active", realTransferSize, srv.Dir)
+	realTransfer(t, results, "active", realTransferSize, srv.Dir)
 }
 
 func TestRealFTPBusy(t *testing.T) {
@@ -203,11 +203,11 @@ func TestRealFTPBusy(t *testing.T) {
 	if line, err := bufio.NewReader(held).ReadString('\n'); err != nil || !strings.HasPrefix(line, "220") {
 		t.Fatalf("held connection: %q, %v", line, err)
 	}
-	results := runReal(t, ftpTarget(srv, checks.SecurityNone, checks.FTPBoth), srv)
-	wantPassed(t, results, checks.CheckTCP)
-	wantFault(t, results, checks.CheckFTP, checks.FaultBusy, checks.StageGreeting, 421)
+	results := runReal(t, realFTPTarget(srv, checks.SecurityNone, checks.FTPBoth), srv)
+	realPassed(t, results, checks.CheckTCP)
+	realFault(t, results, checks.CheckFTP, checks.FaultBusy, checks.StageGreeting, 421)
 	for _, id := range []checks.CheckID{checks.CheckAuth, checks.CheckFTPPassive, checks.CheckFTPActive, checks.CheckTransfer} {
-		wantStatus(t, results, id, checks.StatusSkip)
+		realStatus(t, results, id, checks.StatusSkip)
 	}
 }
 
@@ -215,10 +215,10 @@ func TestRealFTPForeignPasvAddress(t *testing.T) {
 	t.Parallel()
 	const foreign = "192.0.2.10" // TEST-NET-1: must never be contacted
 	srv := realpeer.Vsftpd(t, realpeer.VsftpdOptions{PasvAddress: foreign})
-	target := ftpTarget(srv, checks.SecurityNone, checks.FTPPassive)
+	target := realFTPTarget(srv, checks.SecurityNone, checks.FTPPassive)
 	target.TransferSize = 0
 	results := runReal(t, target, srv)
-	p := result(t, results, checks.CheckFTPPassive)
+	p := realResult(t, results, checks.CheckFTPPassive)
 	if !slices.Contains(p.Warnings, "pasv-foreign-address") {
 		t.Errorf("ftp-passive warnings %v, want pasv-foreign-address", p.Warnings)
 	}
@@ -236,27 +236,27 @@ func TestRealFTPForeignPasvAddress(t *testing.T) {
 func TestRealFTPSExplicit(t *testing.T) {
 	t.Parallel()
 	srv := realpeer.Vsftpd(t, realpeer.VsftpdOptions{ExplicitTLS: true})
-	results := runReal(t, ftpTarget(srv, checks.SecurityStartTLS, checks.FTPPassive), srv)
-	wantTLS(t, results, checks.TLSModeExplicit)
-	wantPassed(t, results, checks.CheckFTP, checks.CheckFTPPassive)
-	wantLogin(t, results)
-	wantTransfer(t, results, "passive", realTransferSize, srv.Dir)
+	results := runReal(t, realFTPTarget(srv, checks.SecurityStartTLS, checks.FTPPassive), srv)
+	realTLS(t, results, checks.TLSModeExplicit)
+	realPassed(t, results, checks.CheckFTP, checks.CheckFTPPassive)
+	realLogin(t, results)
+	realTransfer(t, results, "passive", realTransferSize, srv.Dir)
 }
 
 func TestRealFTPSImplicit(t *testing.T) {
 	t.Parallel()
 	srv := realpeer.Vsftpd(t, realpeer.VsftpdOptions{ImplicitTLS: true})
-	results := runReal(t, ftpTarget(srv, checks.SecurityTLS, checks.FTPPassive), srv)
-	wantTLS(t, results, checks.TLSModeImplicit)
-	wantPassed(t, results, checks.CheckFTP, checks.CheckFTPPassive)
-	wantLogin(t, results)
-	wantTransfer(t, results, "passive", realTransferSize, srv.Dir)
+	results := runReal(t, realFTPTarget(srv, checks.SecurityTLS, checks.FTPPassive), srv)
+	realTLS(t, results, checks.TLSModeImplicit)
+	realPassed(t, results, checks.CheckFTP, checks.CheckFTPPassive)
+	realLogin(t, results)
+	realTransfer(t, results, "passive", realTransferSize, srv.Dir)
 }
 
-// wantRelay asserts the SMTP envelope test's outcome and reply code.
-func wantRelay(t *testing.T, results []checks.Result, relay string, code int) *checks.Result {
+// realRelay asserts the SMTP envelope test's outcome and reply code.
+func realRelay(t *testing.T, results []checks.Result, relay string, code int) *checks.Result {
 	t.Helper()
-	r := wantStatus(t, results, checks.CheckSMTP, checks.StatusPass, checks.StatusWarn)
+	r := realStatus(t, results, checks.CheckSMTP, checks.StatusPass, checks.StatusWarn)
 	if f := r.Server; f == nil || f.Relay != relay || f.RelayCode != code {
 		t.Errorf("smtp facts %+v, want relay %s with %d", f, relay, code)
 	}
@@ -271,7 +271,7 @@ func TestRealSMTP(t *testing.T) {
 	t.Run("plain", func(t *testing.T) {
 		t.Parallel()
 		results := runReal(t, realTarget(checks.SMTP, exim.Port, checks.SecurityNone, false), srv)
-		r := wantRelay(t, results, checks.RelayDenied, 550)
+		r := realRelay(t, results, checks.RelayDenied, 550)
 		f := r.Server
 		if f == nil {
 			return
@@ -290,7 +290,7 @@ func TestRealSMTP(t *testing.T) {
 		if !slices.Contains(r.Warnings, "relay-denied") {
 			t.Errorf("smtp warnings %v, want relay-denied", r.Warnings)
 		}
-		a := wantStatus(t, results, checks.CheckAuth, checks.StatusSkip)
+		a := realStatus(t, results, checks.CheckAuth, checks.StatusSkip)
 		if a.Skipped != checks.SkipNoCredentials {
 			t.Errorf("auth skipped %q, want %q", a.Skipped, checks.SkipNoCredentials)
 		}
@@ -299,8 +299,8 @@ func TestRealSMTP(t *testing.T) {
 	t.Run("submission-without-auth", func(t *testing.T) {
 		t.Parallel()
 		results := runReal(t, realTarget(checks.SMTP, exim.Submission, checks.SecurityStartTLS, false), srv)
-		wantTLS(t, results, checks.TLSModeExplicit)
-		r := wantRelay(t, results, checks.RelayAuthRequired, 530)
+		realTLS(t, results, checks.TLSModeExplicit)
+		r := realRelay(t, results, checks.RelayAuthRequired, 530)
 		if f := r.Server; f != nil && (!slices.Contains(f.AuthMechs, "PLAIN") || !slices.Contains(f.AuthMechs, "LOGIN")) {
 			t.Errorf("auth mechanisms after STARTTLS %v, want PLAIN and LOGIN", f.AuthMechs)
 		}
@@ -309,12 +309,12 @@ func TestRealSMTP(t *testing.T) {
 	t.Run("submission-auth", func(t *testing.T) {
 		t.Parallel()
 		results := runReal(t, realTarget(checks.SMTP, exim.Submission, checks.SecurityStartTLS, true), srv)
-		wantTLS(t, results, checks.TLSModeExplicit)
-		wantLogin(t, results)
-		if a := result(t, results, checks.CheckAuth).Auth; a != nil && (a.Code != 235 || a.Mechanism == "") {
+		realTLS(t, results, checks.TLSModeExplicit)
+		realLogin(t, results)
+		if a := realResult(t, results, checks.CheckAuth).Auth; a != nil && (a.Code != 235 || a.Mechanism == "") {
 			t.Errorf("auth facts %+v, want 235 with a mechanism", a)
 		}
-		wantRelay(t, results, checks.RelayAccepted, 250)
+		realRelay(t, results, checks.RelayAccepted, 250)
 	})
 
 	t.Run("submission-wrong-password", func(t *testing.T) {
@@ -322,8 +322,8 @@ func TestRealSMTP(t *testing.T) {
 		target := realTarget(checks.SMTP, exim.Submission, checks.SecurityStartTLS, true)
 		target.Secret = checks.NewSecret("wrong-" + realpeer.Password)
 		results := runReal(t, target, srv)
-		wantTLS(t, results, checks.TLSModeExplicit)
-		r := wantFault(t, results, checks.CheckAuth, checks.FaultAuth, checks.StageAuth, 535)
+		realTLS(t, results, checks.TLSModeExplicit)
+		r := realFault(t, results, checks.CheckAuth, checks.FaultAuth, checks.StageAuth, 535)
 		if a := r.Auth; a == nil || a.Accepted || !a.Offered || a.Code != 535 {
 			t.Errorf("auth facts %+v, want offered, refused with 535", a)
 		}
@@ -332,17 +332,17 @@ func TestRealSMTP(t *testing.T) {
 	t.Run("implicit", func(t *testing.T) {
 		t.Parallel()
 		results := runReal(t, realTarget(checks.SMTP, exim.SMTPS, checks.SecurityTLS, true), srv)
-		wantTLS(t, results, checks.TLSModeImplicit)
-		wantLogin(t, results)
-		wantRelay(t, results, checks.RelayAccepted, 250)
+		realTLS(t, results, checks.TLSModeImplicit)
+		realLogin(t, results)
+		realRelay(t, results, checks.RelayAccepted, 250)
 	})
 }
 
-// mailCases runs the IMAP or POP3 cases against dovecot: plain, explicit
+// realMailCases runs the IMAP or POP3 cases against dovecot: plain, explicit
 // and implicit TLS logins on one instance, and a wrong password on each
 // port kind on instances of their own (dovecot delays every login from an
 // address after a failed one).
-func mailCases(t *testing.T, svc checks.Service, greeting string, plain, implicit func(*realpeer.DovecotServer) int) {
+func realMailCases(t *testing.T, svc checks.Service, greeting string, plain, implicit func(*realpeer.DovecotServer) int) {
 	dove := realpeer.Dovecot(t, realpeer.DovecotOptions{})
 	cases := []struct {
 		name string
@@ -357,7 +357,7 @@ func mailCases(t *testing.T, svc checks.Service, greeting string, plain, implici
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			results := runReal(t, realTarget(svc, c.port(dove), c.sec, true), &dove.Server)
-			r := wantStatus(t, results, checks.CheckID(svc), checks.StatusPass, checks.StatusWarn)
+			r := realStatus(t, results, checks.CheckID(svc), checks.StatusPass, checks.StatusWarn)
 			if f := r.Server; f == nil || !strings.Contains(f.Greeting, greeting) || len(f.Capabilities) == 0 {
 				t.Errorf("%s facts %+v, want greeting %q and capabilities", svc, f, greeting)
 			} else if c.sec != checks.SecurityTLS && !f.StartTLS {
@@ -365,11 +365,11 @@ func mailCases(t *testing.T, svc checks.Service, greeting string, plain, implici
 			}
 			switch c.sec {
 			case checks.SecurityStartTLS:
-				wantTLS(t, results, checks.TLSModeExplicit)
+				realTLS(t, results, checks.TLSModeExplicit)
 			case checks.SecurityTLS:
-				wantTLS(t, results, checks.TLSModeImplicit)
+				realTLS(t, results, checks.TLSModeImplicit)
 			}
-			wantLogin(t, results)
+			realLogin(t, results)
 		})
 	}
 	for _, c := range cases[1:] {
@@ -379,7 +379,7 @@ func mailCases(t *testing.T, svc checks.Service, greeting string, plain, implici
 			target := realTarget(svc, c.port(own), c.sec, true)
 			target.Secret = checks.NewSecret("wrong-" + realpeer.Password)
 			results := runReal(t, target, &own.Server)
-			r := wantFault(t, results, checks.CheckAuth, checks.FaultAuth, checks.StageAuth, 0)
+			r := realFault(t, results, checks.CheckAuth, checks.FaultAuth, checks.StageAuth, 0)
 			if a := r.Auth; a == nil || a.Accepted || !a.Offered || a.Reply == "" {
 				t.Errorf("auth facts %+v, want offered, refused with the server's reply", a)
 			}
@@ -389,14 +389,14 @@ func mailCases(t *testing.T, svc checks.Service, greeting string, plain, implici
 
 func TestRealIMAP(t *testing.T) {
 	t.Parallel()
-	mailCases(t, checks.IMAP, "Dovecot",
+	realMailCases(t, checks.IMAP, "Dovecot",
 		func(d *realpeer.DovecotServer) int { return d.IMAP },
 		func(d *realpeer.DovecotServer) int { return d.IMAPS })
 }
 
 func TestRealPOP3(t *testing.T) {
 	t.Parallel()
-	mailCases(t, checks.POP3, "Dovecot",
+	realMailCases(t, checks.POP3, "Dovecot",
 		func(d *realpeer.DovecotServer) int { return d.POP3 },
 		func(d *realpeer.DovecotServer) int { return d.POP3S })
 }
