@@ -102,6 +102,8 @@ type ServerFacts struct {
 	AuthMechs    []string `json:"auth_mechanisms,omitempty"`
 	StartTLS     bool     `json:"starttls"` // explicit TLS offered
 	SizeLimit    int64    `json:"size_limit,omitempty"`
+	// System is the FTP server's SYST reply text (e.g. "UNIX Type: L8").
+	System string `json:"system,omitempty"`
 	// Relay is the SMTP envelope test: "accepted", "auth-required",
 	// "denied", or "" when not tested. RelayReply is the server's line.
 	Relay      string `json:"relay,omitempty"`
@@ -124,6 +126,9 @@ type AuthFacts struct {
 	Accepted  bool   `json:"accepted"`
 	Code      int    `json:"code,omitempty"`
 	Reply     string `json:"reply,omitempty"`
+	// Anonymous marks an FTP anonymous login, tried without a user only to
+	// enable the listing tests.
+	Anonymous bool `json:"anonymous,omitempty"`
 }
 
 // DataFacts records one FTP data connection test (passive or active).

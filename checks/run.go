@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"net"
 	"net/netip"
@@ -33,10 +34,13 @@ type Session struct {
 	// protocol check; nil when the connect failed.
 	Control *Conn
 
-	opt  Options
-	plan []CheckID
-	recs map[CheckID]*Recorder
-	red  *redactor
+	opt Options
+	// tlsCache is shared by every TLS connection of the run, so that FTP
+	// data connections resume the control connection's session.
+	tlsCache tls.ClientSessionCache
+	plan     []CheckID
+	recs     map[CheckID]*Recorder
+	red      *redactor
 }
 
 // Plan lists the checks that apply to a target, in the order they run.
@@ -76,7 +80,8 @@ func Run(ctx context.Context, t Target, opt Options) ([]Result, error) {
 		return nil, err
 	}
 	t = t.WithDefaults()
-	s := &Session{Target: t, opt: opt, plan: Plan(t), recs: map[CheckID]*Recorder{}}
+	s := &Session{Target: t, opt: opt, plan: Plan(t), recs: map[CheckID]*Recorder{},
+		tlsCache: tls.NewLRUClientSessionCache(8)}
 	s.red = newRedactor(t.User, t.Secret)
 	for _, id := range s.plan {
 		s.recs[id] = newRecorder(id, s.red, opt.Observer)

@@ -18,9 +18,13 @@ const (
 // verifier so that a bad certificate is described, not just refused.
 func (s *Session) TLSConfig(facts *TLSFacts) *tls.Config {
 	host := s.Target.Host
+	cache := s.tlsCache
+	if cache == nil {
+		cache = tls.NewLRUClientSessionCache(8)
+	}
 	cfg := &tls.Config{
 		ServerName:         host,
-		ClientSessionCache: tls.NewLRUClientSessionCache(8),
+		ClientSessionCache: cache,
 		InsecureSkipVerify: true, // verification is done below, with the details kept
 	}
 	cfg.VerifyConnection = func(cs tls.ConnectionState) error {

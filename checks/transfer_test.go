@@ -1,0 +1,157 @@
+package checks_test
+
+import (
+	"context"
+	"net"
+	"testing"
+	"time"
+
+	"assistant/checks"
+	"assistant/faultpeer"
+)
+
+// bigTransfer is larger than the loopback socket buffers, so that a fault
+// after a few KiB interrupts the upload while it is being written.
+const bigTransfer = 48 << 20
+
+func TestFTPTransferReset(t *testing.T) {
+	res, st := runFTP(t, ftpCase{
+		opts:   faultpeer.FTPOptions{ResetAfter: 64 << 10},
+		target: func(tg *checks.Target) { tg.TransferSize = bigTransfer },
+	})
+	wantStatus(t, res, map[checks.CheckID]checks.Status{
+		checks.CheckFTPPassive: checks.StatusPass, checks.CheckTransfer: checks.StatusFail,
+	})
+	r := get(t, res, checks.CheckTransfer)
+	f := wantFault(t, r, checks.FaultReset, checks.StageDataTransfer, checks.WSAECONNRESET, 0)
+	tr := r.Transfer
+	if f.Offset <= 0 || f.Offset >= bigTransfer || tr.Sent != f.Offset || !tr.Deleted || tr.Verified {
+		t.Errorf("offset %d, facts %+v", f.Offset, tr)
+	}
+	if files := st.Files(); len(files) != 0 {
+		t.Errorf("files left: %v", files)
+	}
+}
+
+func TestFTPTransferStall(t *testing.T) {
+	start := time.Now()
+	res, st := runFTP(t, ftpCase{
+		opts:   faultpeer.FTPOptions{StallAfter: 64 << 10},
+		target: func(tg *checks.Target) { tg.TransferSize = bigTransfer },
+	})
+	r := get(t, res, checks.CheckTransfer)
+	f := wantFault(t, r, checks.FaultTimeout, checks.StageDataTransfer, checks.WSAETIMEDOUT, 0)
+	if f.Offset <= 0 || f.Offset >= bigTransfer || !r.Transfer.Deleted {
+		t.Errorf("offset %d, facts %+v", f.Offset, r.Transfer)
+	}
+	if files := st.Files(); len(files) != 0 {
+		t.Errorf("files left: %v", files)
+	}
+	// One timeout of no progress, not a deadline scaled to 48 MiB.
+	if d := time.Since(start); d > 4*time.Second {
+		t.Errorf("stall detected after %v", d)
+	}
+}
+
+func TestFTPTransferCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	obs := func(r checks.Result) {
+		if r.ID == checks.CheckTransfer && r.Status == checks.StatusRunning {
+			time.AfterFunc(200*time.Millisecond, cancel)
+		}
+	}
+	res, st := runFTP(t, ftpCase{
+		opts: faultpeer.FTPOptions{StallAfter: 64 << 10},
+		target: func(tg *checks.Target) {
+			tg.TransferSize = bigTransfer
+			tg.Timeout = 10 * time.Second
+		},
+		ropt: checks.Options{Observer: obs},
+		ctx:  ctx,
+	})
+	r := get(t, res, checks.CheckTransfer)
+	f := wantFault(t, r, checks.FaultCanceled, checks.StageDataTransfer, 0, 0)
+	if f.Offset <= 0 || !r.Transfer.Deleted {
+		t.Errorf("offset %d, facts %+v", f.Offset, r.Transfer)
+	}
+	if r.Duration > 1200*time.Millisecond {
+		t.Errorf("transfer check took %v after a cancel at 200ms", r.Duration)
+	}
+	if files := st.Files(); len(files) != 0 {
+		t.Errorf("files left: %v", files)
+	}
+}
+
+// benchSize is the upload of each benchmark iteration.
+const benchSize = 64 << 20
+
+// BenchmarkTransfer measures a whole run whose transfer check uploads
+// benchSize bytes to the FTP peer on loopback.
+func BenchmarkTransfer(b *testing.B) {
+	p, err := faultpeer.FTP(faultpeer.FTPOptions{Discard: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	tg := checks.Target{
+		Service: checks.FTP, Host: "127.0.0.1", Port: p.Port(), FTPMode: checks.FTPPassive,
+		User: faultpeer.FTPUser, Secret: checks.NewSecret(faultpeer.FTPPassword),
+		Timeout: 5 * time.Second, TransferSize: benchSize,
+	}
+	b.SetBytes(benchSize)
+	var rate float64
+	for b.Loop() {
+		res, err := checks.Run(context.Background(), tg, checks.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := checks.Find(res, checks.CheckTransfer)
+		if r.Status != checks.StatusPass {
+			b.Fatalf("transfer %s: %v", r.Status, r.Fault)
+		}
+		rate += r.Transfer.BytesPerSecond
+	}
+	b.ReportMetric(rate/float64(b.N)/1e6, "upload-MB/s")
+}
+
+// BenchmarkRawCopy copies the same bytes over a plain loopback TCP
+// connection to a reader that discards them.
+func BenchmarkRawCopy(b *testing.B) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	buf := make([]byte, 256<<10)
+	b.SetBytes(benchSize)
+	for b.Loop() {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			// Read as the FTP peer does: 256 KiB at a time.
+			rbuf := make([]byte, 256<<10)
+			for {
+				if _, err := c.Read(rbuf); err != nil {
+					break
+				}
+			}
+			c.Close()
+		}()
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			b.Fatal(err)
+		}
+		for sent := 0; sent < benchSize; sent += len(buf) {
+			if _, err := c.Write(buf); err != nil {
+				b.Fatal(err)
+			}
+		}
+		c.Close()
+		<-done
+	}
+}

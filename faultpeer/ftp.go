@@ -1,0 +1,576 @@
+package faultpeer
+
+import (
+	"bufio"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The account the FTP peer accepts (besides anonymous, when allowed).
+const (
+	FTPUser     = "tester"
+	FTPPassword = "Pa55-w0rd!secret"
+)
+
+// PassiveFault is how the FTP peer's passive data port misbehaves.
+type PassiveFault string
+
+// Passive data port behaviours.
+const (
+	PassiveOK     PassiveFault = ""       // accepts and serves
+	PassiveRefuse PassiveFault = "refuse" // nothing listens on the announced port (RST, 10061)
+	PassiveSilent PassiveFault = "silent" // accepts the connection, then never answers the command
+)
+
+// FTPOptions configure the scripted FTP peer and its faults.
+type FTPOptions struct {
+	// Busy answers 421 instead of the greeting, then closes.
+	Busy bool
+	// Silent never greets (the client times out at the greeting).
+	Silent bool
+	// Greeting, when set, is sent instead of the 220 line, then the peer
+	// closes: garbage for a protocol fault.
+	Greeting string
+	// Anonymous accepts the users "anonymous" and "ftp" with any password.
+	Anonymous bool
+	// TLS enables AUTH TLS, PBSZ and PROT; with Implicit, TLS starts at
+	// the first byte instead.
+	TLS      *tls.Config
+	Implicit bool
+	// RequireReuse refuses (522) a TLS data connection that does not resume
+	// the control connection's session, like vsftpd's require_ssl_reuse.
+	RequireReuse bool
+	// ForeignPASV is the IP the 227 reply announces instead of the peer's
+	// own. A loopback IP (e.g. 127.0.0.2) gets a tripwire listener on the
+	// announced address that counts connection attempts.
+	ForeignPASV string
+	// Passive makes the passive data port refuse or stay silent.
+	Passive PassiveFault
+	// PassiveRefused answers 502 to PASV and EPSV; PortRefused 500 to PORT
+	// and EPRT; ActiveFail 425 to a transfer after PORT/EPRT (the peer
+	// "cannot connect back").
+	PassiveRefused bool
+	PortRefused    bool
+	ActiveFail     bool
+	// ResetAfter resets (RST) a STOR data connection after that many bytes;
+	// StallAfter stops reading it after that many bytes, until the peer is
+	// closed. 0 turns them off.
+	ResetAfter int64
+	StallAfter int64
+	// ResetAt resets the control connection when the client sends this
+	// command verb (e.g. "PASS", "LIST", "STOR").
+	ResetAt string
+	// State holds the stored files and counters; nil gives a private one.
+	State *FTPState
+	// Discard keeps only the sizes of stored files, not their bytes
+	// (benchmarks).
+	Discard bool
+}
+
+// FTPState is the FTP peer's in-memory file store and what it observed.
+// It is safe for concurrent use.
+type FTPState struct {
+	mu      sync.Mutex
+	files   map[string][]byte
+	sizes   map[string]int64
+	foreign atomic.Int64
+	tlsData atomic.Int64
+	resumed atomic.Int64
+}
+
+// NewFTPState returns an empty store.
+func NewFTPState() *FTPState {
+	return &FTPState{files: map[string][]byte{}, sizes: map[string]int64{}}
+}
+
+// Files lists the stored file names, sorted.
+func (s *FTPState) Files() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	names := make([]string, 0, len(s.sizes))
+	for n := range s.sizes {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// ForeignAttempts counts connections to a loopback ForeignPASV address.
+func (s *FTPState) ForeignAttempts() int { return int(s.foreign.Load()) }
+
+// TLSData reports how many data connections were encrypted and how many
+// of those resumed a TLS session.
+func (s *FTPState) TLSData() (conns, resumed int) {
+	return int(s.tlsData.Load()), int(s.resumed.Load())
+}
+
+func (s *FTPState) size(name string) (int64, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n, ok := s.sizes[name]
+	return n, ok
+}
+
+func (s *FTPState) create(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.files[name], s.sizes[name] = nil, 0
+}
+
+// appendTo adds bytes to a file that still exists (a client may delete it
+// while an upload is stalled).
+func (s *FTPState) appendTo(name string, p []byte, keep bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.sizes[name]; !ok {
+		return
+	}
+	s.sizes[name] += int64(len(p))
+	if keep {
+		s.files[name] = append(s.files[name], p...)
+	}
+}
+
+func (s *FTPState) remove(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.sizes[name]
+	delete(s.files, name)
+	delete(s.sizes, name)
+	return ok
+}
+
+func (s *FTPState) content(name string) []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.files[name]
+}
+
+// FTP starts a scripted FTP server on 127.0.0.1 that speaks USER/PASS,
+// SYST, FEAT, PWD, TYPE, EPSV, PASV, EPRT, PORT, LIST, NLST, STOR, SIZE,
+// DELE, RETR and QUIT (plus AUTH TLS, PBSZ and PROT with a TLS config),
+// keeps its files in memory and misbehaves as the options say.
+func FTP(opts FTPOptions) (*Peer, error) {
+	if opts.State == nil {
+		opts.State = NewFTPState()
+	}
+	if (opts.Implicit || opts.RequireReuse) && opts.TLS == nil {
+		return nil, errors.New("faultpeer: FTP implicit TLS needs a TLS config")
+	}
+	srv := &ftpServer{o: opts}
+	p, err := Listen(srv.handle)
+	if err != nil {
+		return nil, err
+	}
+	srv.peer.Store(p)
+	return p, nil
+}
+
+type ftpServer struct {
+	o    FTPOptions
+	peer atomic.Pointer[Peer]
+}
+
+// ftpSession is one control connection.
+type ftpSession struct {
+	o      *FTPOptions
+	st     *FTPState
+	done   <-chan struct{}
+	raw    net.Conn
+	ctl    net.Conn
+	r      *bufio.Reader
+	user   string
+	logged bool
+	tlsOn  bool
+	prot   bool
+
+	mu     sync.Mutex
+	pasv   net.Listener // the open passive listener, if any
+	trip   net.Listener // the tripwire on a loopback foreign address
+	data   net.Conn     // the raw data connection in use
+	active string       // the PORT/EPRT address
+	wg     sync.WaitGroup
+}
+
+func (srv *ftpServer) handle(c net.Conn) {
+	var done <-chan struct{}
+	if p := srv.peer.Load(); p != nil {
+		done = p.Done()
+	}
+	s := &ftpSession{o: &srv.o, st: srv.o.State, done: done, raw: c, ctl: c}
+	quit := make(chan struct{})
+	s.wg.Go(func() {
+		select {
+		case <-done:
+			s.closeData()
+		case <-quit:
+		}
+	})
+	defer func() {
+		close(quit)
+		s.closeData()
+		s.wg.Wait()
+	}()
+	s.serve()
+}
+
+// closeData closes the passive listeners and the data connection.
+func (s *ftpSession) closeData() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range []io.Closer{s.pasv, s.trip, s.data} {
+		if c != nil {
+			c.Close()
+		}
+	}
+	s.pasv, s.trip, s.data = nil, nil, nil
+}
+
+func (s *ftpSession) reply(format string, args ...any) bool {
+	_, err := fmt.Fprintf(s.ctl, format+"\r\n", args...)
+	return err == nil
+}
+
+func (s *ftpSession) serve() {
+	o := s.o
+	if o.Silent {
+		Silence(s.raw, s.done)
+		return
+	}
+	if o.Implicit {
+		tc := tls.Server(s.raw, o.TLS)
+		_ = tc.SetDeadline(time.Now().Add(10 * time.Second))
+		if tc.Handshake() != nil {
+			return
+		}
+		_ = tc.SetDeadline(time.Time{})
+		s.ctl, s.tlsOn = tc, true
+	}
+	switch {
+	case o.Busy:
+		s.reply("421 Too many connections from your IP, try again later.")
+		return
+	case o.Greeting != "":
+		_, _ = io.WriteString(s.ctl, o.Greeting)
+		return
+	}
+	if !s.reply("220 faultpeer FTP ready") {
+		return
+	}
+	s.r = bufio.NewReader(s.ctl)
+	for {
+		line, err := s.r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		cmd := strings.TrimRight(line, "\r\n")
+		verb := Verb(cmd)
+		_, arg, _ := strings.Cut(cmd, " ")
+		if o.ResetAt != "" && strings.EqualFold(o.ResetAt, verb) {
+			Reset(s.raw)
+			return
+		}
+		if !s.command(verb, arg) {
+			return
+		}
+	}
+}
+
+// needsLogin lists the commands refused before a login.
+var needsLogin = map[string]bool{"PWD": true, "TYPE": true, "EPSV": true, "PASV": true, "EPRT": true,
+	"PORT": true, "LIST": true, "NLST": true, "STOR": true, "SIZE": true, "DELE": true, "RETR": true}
+
+// command answers one command; false ends the session.
+func (s *ftpSession) command(verb, arg string) bool {
+	o := s.o
+	if needsLogin[verb] && !s.logged {
+		return s.reply("530 Please login with USER and PASS.")
+	}
+	switch verb {
+	case "USER":
+		s.user, s.logged = arg, false
+		return s.reply("331 Please specify the password.")
+	case "PASS":
+		anon := o.Anonymous && (s.user == "anonymous" || s.user == "ftp")
+		if anon || (s.user == FTPUser && arg == FTPPassword) {
+			s.logged = true
+			return s.reply("230 Login successful.")
+		}
+		return s.reply("530 Login incorrect.")
+	case "SYST":
+		return s.reply("215 UNIX Type: L8")
+	case "FEAT":
+		feats := " EPSV\r\n PASV\r\n SIZE\r\n UTF8\r\n"
+		if o.TLS != nil && !o.Implicit {
+			feats += " AUTH TLS\r\n PBSZ\r\n PROT\r\n"
+		}
+		return s.reply("211-Features:\r\n%s211 End", feats)
+	case "PWD":
+		return s.reply(`257 "/" is the current directory`)
+	case "TYPE", "NOOP", "OPTS", "PBSZ":
+		return s.reply("200 OK.")
+	case "AUTH":
+		return s.authTLS()
+	case "PROT":
+		if !s.tlsOn {
+			return s.reply("503 PROT needs AUTH TLS first.")
+		}
+		s.prot = strings.EqualFold(arg, "P")
+		return s.reply("200 PROT now %s.", arg)
+	case "PASV", "EPSV":
+		return s.passive(verb)
+	case "PORT", "EPRT":
+		return s.port(verb, arg)
+	case "LIST", "NLST":
+		return s.transfer("150 Here comes the directory listing.", "226 Directory send OK.", s.sendList)
+	case "STOR":
+		return s.store(arg)
+	case "RETR":
+		data := s.st.content(arg)
+		if _, ok := s.st.size(arg); !ok {
+			return s.reply("550 Failed to open file.")
+		}
+		return s.transfer("150 Opening BINARY mode data connection.", "226 Transfer complete.",
+			func(c net.Conn) error { _, err := c.Write(data); return err })
+	case "SIZE":
+		if n, ok := s.st.size(arg); ok {
+			return s.reply("213 %d", n)
+		}
+		return s.reply("550 Could not get file size.")
+	case "DELE":
+		if s.st.remove(arg) {
+			return s.reply("250 Delete operation successful.")
+		}
+		return s.reply("550 Delete operation failed.")
+	case "QUIT":
+		s.reply("221 Goodbye.")
+		return false
+	}
+	return s.reply("502 Command not implemented.")
+}
+
+func (s *ftpSession) authTLS() bool {
+	if s.o.TLS == nil || s.tlsOn {
+		return s.reply("502 Command not implemented.")
+	}
+	if !s.reply("234 Proceed with negotiation.") {
+		return false
+	}
+	tc := tls.Server(s.raw, s.o.TLS)
+	_ = tc.SetDeadline(time.Now().Add(10 * time.Second))
+	if tc.Handshake() != nil {
+		return false
+	}
+	_ = tc.SetDeadline(time.Time{})
+	s.ctl, s.tlsOn, s.r = tc, true, bufio.NewReader(tc)
+	return true
+}
+
+// passive opens a passive port (or pretends to) and announces it.
+func (s *ftpSession) passive(verb string) bool {
+	o := s.o
+	if o.PassiveRefused {
+		return s.reply("502 Command not implemented.")
+	}
+	s.closeData()
+	var port int
+	if o.Passive == PassiveRefuse {
+		addr, err := RefusingAddr()
+		if err != nil {
+			return s.reply("425 Cannot open passive port.")
+		}
+		_, port, _ = HostPort(addr)
+	} else {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return s.reply("425 Cannot open passive port.")
+		}
+		port = ln.Addr().(*net.TCPAddr).Port
+		s.mu.Lock()
+		s.pasv = ln
+		s.mu.Unlock()
+	}
+	if verb == "EPSV" {
+		return s.reply("229 Entering Extended Passive Mode (|||%d|)", port)
+	}
+	ip := net.IPv4(127, 0, 0, 1)
+	if f := net.ParseIP(o.ForeignPASV).To4(); f != nil {
+		ip = f
+		if f.IsLoopback() {
+			s.tripwire(net.JoinHostPort(f.String(), strconv.Itoa(port)))
+		}
+	}
+	ip4 := ip.To4()
+	return s.reply("227 Entering Passive Mode (%d,%d,%d,%d,%d,%d).", ip4[0], ip4[1], ip4[2], ip4[3], port>>8, port&0xff)
+}
+
+// tripwire listens on the foreign address and counts every connection.
+func (s *ftpSession) tripwire(addr string) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return
+	}
+	s.mu.Lock()
+	s.trip = ln
+	s.mu.Unlock()
+	s.wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			s.st.foreign.Add(1)
+			c.Close()
+		}
+	})
+}
+
+// port records the client's active-mode address.
+func (s *ftpSession) port(verb, arg string) bool {
+	if s.o.PortRefused {
+		return s.reply("500 Illegal %s command.", verb)
+	}
+	var addr string
+	if verb == "PORT" {
+		var n [6]int
+		if _, err := fmt.Sscanf(arg, "%d,%d,%d,%d,%d,%d", &n[0], &n[1], &n[2], &n[3], &n[4], &n[5]); err != nil {
+			return s.reply("501 Illegal PORT command.")
+		}
+		addr = net.JoinHostPort(fmt.Sprintf("%d.%d.%d.%d", n[0], n[1], n[2], n[3]), strconv.Itoa(n[4]<<8|n[5]))
+	} else {
+		parts := strings.Split(arg, arg[:min(1, len(arg))])
+		if len(parts) != 5 {
+			return s.reply("501 Illegal EPRT command.")
+		}
+		addr = net.JoinHostPort(parts[2], parts[3])
+	}
+	s.closeData()
+	s.mu.Lock()
+	s.active = addr
+	s.mu.Unlock()
+	return s.reply("200 %s command successful.", verb)
+}
+
+// openData accepts the passive connection or connects back to the client.
+// silent reports a passive port that accepted but will not go on.
+func (s *ftpSession) openData() (c net.Conn, silent bool, err error) {
+	s.mu.Lock()
+	ln, active := s.pasv, s.active
+	s.pasv, s.active = nil, ""
+	s.mu.Unlock()
+	switch {
+	case ln != nil:
+		defer ln.Close()
+		_ = ln.(*net.TCPListener).SetDeadline(time.Now().Add(10 * time.Second))
+		c, err = ln.Accept()
+		silent = s.o.Passive == PassiveSilent
+	case active != "" && !s.o.ActiveFail:
+		c, err = net.DialTimeout("tcp", active, 5*time.Second)
+	default:
+		err = errors.New("no data connection")
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	s.mu.Lock()
+	s.data = c
+	s.mu.Unlock()
+	return c, silent, nil
+}
+
+// transfer opens the data connection, announces it with first, encrypts it
+// under PROT P, runs fn over it, closes it and answers last.
+func (s *ftpSession) transfer(first, last string, fn func(net.Conn) error) bool {
+	raw, silent, err := s.openData()
+	if err != nil {
+		return s.reply("425 Failed to establish connection.")
+	}
+	defer s.closeData()
+	if silent {
+		_, _ = io.Copy(io.Discard, raw) // until the client gives up
+		return s.reply("425 Failed to establish connection.")
+	}
+	if !s.reply("%s", first) {
+		return false
+	}
+	c := raw
+	if s.prot {
+		tc := tls.Server(raw, s.o.TLS)
+		_ = tc.SetDeadline(time.Now().Add(10 * time.Second))
+		if tc.Handshake() != nil {
+			return s.reply("522 SSL connection failed.")
+		}
+		_ = tc.SetDeadline(time.Time{})
+		s.st.tlsData.Add(1)
+		if tc.ConnectionState().DidResume {
+			s.st.resumed.Add(1)
+		} else if s.o.RequireReuse {
+			return s.reply("522 SSL connection failed: session reuse required.")
+		}
+		c = tc
+	}
+	if err := fn(c); err != nil {
+		if errors.Is(err, errReset) {
+			Reset(raw)
+		}
+		return s.reply("426 Failure reading network stream.")
+	}
+	c.Close()
+	return s.reply("%s", last)
+}
+
+// errReset asks transfer to reset the data connection.
+var errReset = errors.New("reset by the fault script")
+
+func (s *ftpSession) sendList(c net.Conn) error {
+	var b strings.Builder
+	b.WriteString("drwxr-xr-x 2 ftp ftp 4096 Jan 01 00:00 pub\r\n")
+	for _, n := range s.st.Files() {
+		sz, _ := s.st.size(n)
+		fmt.Fprintf(&b, "-rw-r--r-- 1 ftp ftp %d Jan 01 00:00 %s\r\n", sz, n)
+	}
+	_, err := io.WriteString(c, b.String())
+	return err
+}
+
+// store receives a file, honouring the reset and stall knobs.
+func (s *ftpSession) store(name string) bool {
+	s.st.create(name)
+	return s.transfer("150 Ok to send data.", "226 Transfer complete.", func(c net.Conn) error {
+		buf := make([]byte, 256<<10)
+		var got int64
+		for {
+			p := buf
+			for _, limit := range []int64{s.o.ResetAfter, s.o.StallAfter} {
+				if limit > 0 && limit-got < int64(len(p)) {
+					p = p[:max(limit-got, 0)]
+				}
+			}
+			if len(p) == 0 {
+				if s.o.ResetAfter > 0 && got >= s.o.ResetAfter {
+					return errReset
+				}
+				<-s.done // stalled: read nothing more until the peer closes
+				return io.ErrClosedPipe
+			}
+			n, err := c.Read(p)
+			got += int64(n)
+			s.st.appendTo(name, p[:n], !s.o.Discard)
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+		}
+	})
+}
