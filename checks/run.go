@@ -21,6 +21,9 @@ type Options struct {
 	Observer Observer
 	// RootCAs replaces the system's trusted roots (tests, practice mode).
 	RootCAs *x509.CertPool
+	// Ports replaces the service's standard ports in the ports check
+	// (tests, practice mode); nil keeps StandardPorts.
+	Ports []StandardPort
 }
 
 // Session is the state one run shares between its checks: the cleaned
