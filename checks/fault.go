@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/textproto"
 	"os"
+	"reflect"
 	"syscall"
 
 	"github.com/emersion/go-smtp"
@@ -237,6 +238,7 @@ func tlsKind(err error, f *Fault) (FaultKind, bool) {
 	var he x509.HostnameError
 	var alert tls.AlertError
 	var ve *tls.CertificateVerificationError
+	var op *net.OpError
 	switch {
 	case errors.As(err, &rh):
 		f.TLS = TLSNotTLS
@@ -257,14 +259,27 @@ func tlsKind(err error, f *Fault) (FaultKind, bool) {
 	case errors.As(err, &ve):
 		f.TLS = TLSUntrusted
 	case errors.As(err, &alert):
+		f.TLS = alertProblem(uint8(alert))
+	case errors.As(err, &op) && op.Op == "remote error":
+		// An alert received from the peer arrives as an *net.OpError whose
+		// Err is crypto/tls's unexported alert type, a uint8.
 		f.TLS = TLSHandshake
-		// protocol_version (70) and handshake_failure (40) mean no common
-		// version or cipher suite.
-		if alert == 70 || alert == 40 || alert == 71 {
-			f.TLS = TLSVersion
+		if v := reflect.ValueOf(op.Err); v.IsValid() && v.Kind() == reflect.Uint8 {
+			f.TLS = alertProblem(uint8(v.Uint()))
 		}
 	default:
 		return "", false
 	}
 	return FaultTLS, true
+}
+
+// alertProblem names the TLS problem a handshake alert reports:
+// handshake_failure (40), protocol_version (70) and insufficient_security
+// (71) mean no common version or cipher suite.
+func alertProblem(code uint8) string {
+	switch code {
+	case 40, 70, 71:
+		return TLSVersion
+	}
+	return TLSHandshake
 }

@@ -237,3 +237,34 @@ func TestClassifyFaultPassThrough(t *testing.T) {
 		t.Fatal("an existing fault's stage must be kept")
 	}
 }
+
+// TestClassifyRemoteAlert: a server that accepts only TLS 1.3 refuses a
+// client limited to TLS 1.2 with a protocol_version alert, which reaches
+// the client as a "remote error" *net.OpError, not a tls.AlertError.
+func TestClassifyRemoteAlert(t *testing.T) {
+	ca, err := faultpeer.NewCA("Alert Test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := ca.Leaf(faultpeer.LeafOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := faultpeer.ServerConfig(cert)
+	srv.MinVersion = tls.VersionTLS13
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peer := faultpeer.Serve(ln, func(c net.Conn) { _ = c.(*tls.Conn).Handshake() })
+	t.Cleanup(func() { peer.Close() })
+	c, err := tls.Dial("tcp", peer.Addr(), &tls.Config{RootCAs: ca.Pool, ServerName: "localhost", MaxVersion: tls.VersionTLS12})
+	if err == nil {
+		c.Close()
+		t.Fatal("handshake succeeded")
+	}
+	f := checks.Classify(err, checks.StageTLSHandshake)
+	if f.Kind != checks.FaultTLS || f.TLS != checks.TLSVersion {
+		t.Fatalf("fault %+v (%T: %v), want tls/version", f, err, err)
+	}
+}

@@ -56,22 +56,20 @@ func probePorts(ctx context.Context, s *Session) {
 	}
 }
 
-// portList is the ports to probe: the standard ones (or Options.Ports) with
-// the configured port marked, and added when it is not among them.
+// portList is the ports to probe: the standard ones (or Options.Ports)
+// except the configured port. The tcp and protocol checks own that one: a
+// second connection to it beside theirs could itself exhaust a server's
+// connection limit and make a one-client server answer 421.
 func (s *Session) portList() []PortFacts {
 	std := s.opt.Ports
 	if std == nil {
 		std = StandardPorts(s.Target.Service)
 	}
-	out := make([]PortFacts, 0, len(std)+1)
-	found := false
+	out := make([]PortFacts, 0, len(std))
 	for _, p := range std {
-		conf := p.Port == s.Target.Port
-		found = found || conf
-		out = append(out, PortFacts{Port: p.Port, Security: p.Security, Configured: conf})
-	}
-	if !found {
-		out = append(out, PortFacts{Port: s.Target.Port, Security: s.Target.Security, Configured: true})
+		if p.Port != s.Target.Port {
+			out = append(out, PortFacts{Port: p.Port, Security: p.Security})
+		}
 	}
 	return out
 }

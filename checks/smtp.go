@@ -295,7 +295,7 @@ func (p *smtpProbe) relay(cmd string, err error) {
 		p.facts.Relay = RelayAccepted
 	case errors.As(err, &se) && (se.Code == 530 || se.EnhancedCode == smtp.EnhancedCode{5, 7, 0}):
 		p.facts.Relay = RelayAuthRequired
-	case p.facts.RelayCode >= 500:
+	case cmd == "RCPT TO" && p.facts.RelayCode >= 500:
 		p.facts.Relay = RelayDenied
 	}
 	p.rec.Step(cmd, p.facts.RelayReply, err)
@@ -303,24 +303,34 @@ func (p *smtpProbe) relay(cmd string, err error) {
 		return
 	}
 	warn := "relay-deferred" // a temporary (4xx) refusal
-	if p.facts.Relay != "" {
+	switch {
+	case p.facts.Relay != "":
 		warn = "relay-" + p.facts.Relay
+	case p.facts.RelayCode >= 500:
+		warn = "relay-sender-refused" // MAIL FROM refused: no verdict on relaying
 	}
 	p.rec.Warn(warn)
 }
 
-// sender is the envelope's MAIL FROM: the user when it is an address,
-// else postmaster at the server.
+// sender is the envelope's MAIL FROM: the user when it is an address, else
+// postmaster at the server's name (as typed, or as its greeting gives it
+// when an IP address was typed: many servers refuse address literals in
+// MAIL FROM), else at example.com.
 func (p *smtpProbe) sender() string {
 	u := p.s.Target.User
 	if a, err := mail.ParseAddress(u); err == nil && a.Address == u {
 		return u
 	}
 	host := p.s.Target.Host
-	if ip, err := netip.ParseAddr(host); err == nil {
-		host = addressLiteral(ip)
+	if _, err := netip.ParseAddr(host); err == nil {
+		host = "example.com"
+		if name, _, _ := strings.Cut(p.facts.Greeting, " "); strings.Contains(name, ".") {
+			if _, err := netip.ParseAddr(name); err != nil {
+				host = name
+			}
+		}
 	}
-	return "postmaster@" + host
+	return "postmaster@" + strings.TrimSuffix(host, ".")
 }
 
 // localName is the EHLO argument: the address literal of our end, as RFC

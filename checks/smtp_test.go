@@ -88,7 +88,7 @@ func TestSMTPHealthyPlain(t *testing.T) {
 	if f.Relay != checks.RelayAccepted || f.RelayCode != 250 {
 		t.Errorf("relay %q %d %q", f.Relay, f.RelayCode, f.RelayReply)
 	}
-	for _, l := range []string{"C: EHLO [127.0.0.1]", "C: MAIL FROM:<postmaster@[127.0.0.1]>", "C: RCPT TO:<relay-test@example.com>", "C: RSET", "C: QUIT", "S: 221"} {
+	for _, l := range []string{"C: EHLO [127.0.0.1]", "C: MAIL FROM:<postmaster@faultpeer.test>", "C: RCPT TO:<relay-test@example.com>", "C: RSET", "C: QUIT", "S: 221"} {
 		if !hasLine(r.Transcript, l) {
 			t.Errorf("transcript lacks %q: %q", l, r.Transcript)
 		}
@@ -356,13 +356,14 @@ func TestSMTPCancel(t *testing.T) {
 	tg := smtpTarget(p, checks.SecurityNone, "")
 	tg.Timeout = 10 * time.Second
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(200*time.Millisecond, cancel)
-	start := time.Now()
+	// Cancel once the greeting wait has begun (after ping's echoes and the connect).
+	var canceled time.Time
+	time.AfterFunc(700*time.Millisecond, func() { canceled = time.Now(); cancel() })
 	res, err := checks.Run(ctx, tg, checks.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if took := time.Since(start); took > time.Second {
+	if took := time.Since(canceled); took > time.Second {
 		t.Errorf("Run took %v after cancel", took)
 	}
 	wantFaultOf(t, res, checks.CheckSMTP, checks.FaultCanceled, checks.StageGreeting, 0)

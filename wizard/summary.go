@@ -45,6 +45,9 @@ func CheckSummary(r checks.Result, l Lang) string {
 	case checks.StatusSkip:
 		return l.T("skip." + string(r.Skipped))
 	case checks.StatusFail:
+		if r.Input != nil && r.Input.Problem != "" {
+			return l.T("summary.input." + r.Input.Problem)
+		}
 		if r.Fault != nil {
 			return FaultText(r.Fault, l)
 		}
