@@ -4,58 +4,22 @@ import (
 	"net"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/miekg/dns"
-
 	"assistant/checks"
+	"assistant/faultpeer"
 )
 
-// netDNS starts a DNS server on 127.0.0.1 answering for the .test zone:
-// a.test (A), dual.test (AAAA and A), v6.test (AAAA only), empty.test
-// (exists, no records: NOERROR/NODATA), fail.test (SERVFAIL); any other name
-// is NXDOMAIN. It returns the server's "host:port".
+// netDNS starts faultpeer's DNS server for the .test zone and returns its "host:port".
 func netDNS(t *testing.T) string {
 	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	d, err := faultpeer.DNS()
 	if err != nil {
 		t.Fatal(err)
 	}
-	records := map[string][]string{
-		"a.test.":     {"a.test. 60 IN A 127.0.0.1"},
-		"dual.test.":  {"dual.test. 60 IN AAAA ::1", "dual.test. 60 IN A 127.0.0.2"},
-		"v6.test.":    {"v6.test. 60 IN AAAA ::1"},
-		"empty.test.": {},
-	}
-	h := dns.HandlerFunc(func(w dns.ResponseWriter, q *dns.Msg) {
-		m := new(dns.Msg)
-		m.SetReply(q)
-		m.Authoritative = true
-		name := strings.ToLower(q.Question[0].Name)
-		rrs, ok := records[name]
-		switch {
-		case name == "fail.test.":
-			m.Rcode = dns.RcodeServerFailure
-		case !ok:
-			m.Rcode = dns.RcodeNameError
-		}
-		for _, s := range rrs {
-			rr, err := dns.NewRR(s)
-			if err == nil && rr.Header().Rrtype == q.Question[0].Qtype {
-				m.Answer = append(m.Answer, rr)
-			}
-		}
-		_ = w.WriteMsg(m)
-	})
-	started := make(chan struct{})
-	srv := &dns.Server{PacketConn: pc, Handler: h, NotifyStartedFunc: func() { close(started) }}
-	done := make(chan struct{})
-	go func() { defer close(done); _ = srv.ActivateAndServe() }()
-	<-started
-	t.Cleanup(func() { _ = srv.Shutdown(); <-done })
-	return pc.LocalAddr().String()
+	t.Cleanup(func() { d.Close() })
+	return d.Addr
 }
 
 // netSilentDNS is a UDP socket that reads queries and never answers.
