@@ -406,15 +406,18 @@ func (s *Session) Render(f Format) ([]byte, error) {
 }
 
 // SaveReport writes the report to path atomically; a failure is also shown
-// in the state's Error, in the user's language.
+// in the state's Error, in the user's language, until a save succeeds.
 func (s *Session) SaveReport(path string, f Format) error {
 	data, err := s.Render(f)
 	if err == nil {
 		err = WriteFile(path, data)
 	}
-	if err != nil {
-		s.update(func(st *State) { st.Error = st.Lang.T("form.save.failed", "path", path, "error", err.Error()) })
-	}
+	s.update(func(st *State) {
+		st.Error = ""
+		if err != nil {
+			st.Error = st.Lang.T("form.save.failed", "path", path, "error", err.Error())
+		}
+	})
 	return err
 }
 

@@ -1,6 +1,6 @@
 // Command assistant diagnoses mail (SMTP, POP3, IMAP) and FTP connection
-// errors. Without arguments it opens the wizard window; `assistant check`,
-// `explain` and `version` run headless (package cli).
+// errors. Without arguments it opens the wizard window (package ui);
+// `assistant check`, `explain` and `version` run headless (package cli).
 package main
 
 import (
@@ -8,12 +8,39 @@ import (
 	"os"
 	"os/signal"
 
+	"fyne.io/fyne/v2/app"
+
+	"assistant/checks"
 	"assistant/cli"
+	"assistant/ui"
+	"assistant/wizard"
 )
 
+// appID is the application ID of FyneApp.toml (preferences live under it).
+const appID = "io.github.mailftp.assistant"
+
 func main() {
+	if len(os.Args) < 2 {
+		openWindow()
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := cli.Main(ctx, os.Args[1:], cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
 	stop()
 	os.Exit(code)
+}
+
+// openWindow shows the wizard until the window is closed. With
+// ASSISTANT_SCREENSHOT_STEP set (scripts/screenshots) it opens on that
+// step with demo settings instead of the remembered ones.
+func openWindow() {
+	a := app.NewWithID(appID)
+	tool := wizard.Tool{Name: cli.Name, Version: cli.Version}
+	if step := os.Getenv("ASSISTANT_SCREENSHOT_STEP"); step != "" {
+		s := wizard.NewSession(nil, tool, checks.Options{})
+		go demo(s, step)
+		ui.Run(a, s)
+		return
+	}
+	ui.Run(a, wizard.NewSession(a.Preferences(), tool, checks.Options{}))
 }

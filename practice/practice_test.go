@@ -1,0 +1,65 @@
+package practice_test
+
+import (
+	"context"
+	"testing"
+
+	"assistant/practice"
+	"assistant/wizard"
+)
+
+// expected is the cause each scenario must lead to.
+var expected = map[practice.ID]wizard.Cause{
+	practice.SMTPPortBlocked:    wizard.PortBlocked,
+	practice.SMTPWrongSSL:       wizard.SecurityMismatch,
+	practice.SMTPReset:          wizard.ConnectionReset,
+	practice.SMTPAntivirus:      wizard.TLSIntercepted,
+	practice.SMTPStartTLSAbsent: wizard.StartTLSUnavailable,
+	practice.SMTPServiceDown:    wizard.ServiceDown,
+	practice.POP3WrongPassword:  wizard.AuthFailed,
+	practice.IMAPHealthy:        wizard.NoProblemFound,
+	practice.FTPBusy:            wizard.ServerBusy,
+	practice.FTPPassiveBlocked:  wizard.FTPPassiveBlocked,
+	practice.FTPUploadReset:     wizard.TransferInterrupted,
+	practice.FTPForeignPassive:  wizard.FTPPasvAddress,
+}
+
+// TestScenariosLeadToTheirCause runs every scenario's real checks and
+// asserts the top finding, and that each has texts in both languages.
+func TestScenariosLeadToTheirCause(t *testing.T) {
+	if len(practice.IDs()) < len(expected)-1 {
+		t.Fatalf("only %d scenarios", len(practice.IDs()))
+	}
+	for _, id := range practice.IDs() {
+		t.Run(string(id), func(t *testing.T) {
+			t.Parallel()
+			want, ok := expected[id]
+			if !ok {
+				t.Fatalf("no expected cause for %s", id)
+			}
+			for _, l := range wizard.Langs {
+				if !l.Has("practice."+string(id)+".title") || !l.Has("practice."+string(id)+".about") {
+					t.Errorf("%s: texts missing in %s", id, l)
+				}
+			}
+			lab, err := practice.Start(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer lab.Close()
+			if practice.Service(id) != lab.Target.Service {
+				t.Errorf("service %s, lab checks %s", practice.Service(id), lab.Target.Service)
+			}
+			rep, err := wizard.Check(context.Background(), wizard.RunSpec{Target: lab.Target, Options: lab.Options})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rep.Findings[0].Cause; got != want {
+				t.Fatalf("top finding %s, want %s (%+v)", got, want, rep.Findings)
+			}
+		})
+	}
+	if _, err := practice.Start("no-such"); err == nil {
+		t.Error("unknown scenario started")
+	}
+}

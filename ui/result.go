@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"assistant/checks"
+	"assistant/wizard"
+)
+
+// resultPage shows the most likely cause large, the other findings, the
+// checks, and what to do with the report.
+type resultPage struct {
+	content fyne.CanvasObject
+	rows    []*checkRow
+	// message shows a failed save (the session's Error) or a done notice.
+	message                    *widget.Label
+	format                     *widget.Select
+	save, copy, again, setting *widget.Button
+	findings                   []fyne.CanvasObject
+}
+
+func (w *Window) newResultPage(st wizard.State) *resultPage {
+	l := st.Lang
+	p := &resultPage{message: messageLabel()}
+	body := container.NewVBox()
+	var results []checks.Result
+	if rep := st.Report; rep != nil {
+		results = rep.Results
+		// The diagnosis always names at least one finding (no-problem-found).
+		if len(rep.Findings) > 0 {
+			p.findings = append(p.findings, topFinding(rep.Findings[0], l))
+			body.Add(p.findings[0])
+		}
+		if len(rep.Findings) > 1 {
+			others := widget.NewAccordion()
+			for _, f := range rep.Findings[1:] {
+				others.Append(widget.NewAccordionItem(f.Title(l), findingBody(f, l)))
+			}
+			body.Add(sectionLabel(l.T("ui.result.others")))
+			body.Add(others)
+			p.findings = append(p.findings, others)
+		}
+	}
+	body.Add(sectionLabel(l.T("ui.result.checks")))
+	for _, res := range results {
+		if _, set := w.open[res.ID]; !set && res.Status == checks.StatusFail {
+			w.open[res.ID] = true
+		}
+		r := w.newCheckRow(res.ID, l)
+		r.set(res, l)
+		p.rows = append(p.rows, r)
+		body.Add(r.content)
+	}
+	if len(st.Timeline) > 1 {
+		body.Add(timeline(st))
+	}
+
+	names := make([]string, len(wizard.Formats))
+	for i, f := range wizard.Formats {
+		names[i] = l.T("ui.format." + string(f))
+	}
+	p.format = widget.NewSelect(names, nil)
+	p.format.SetSelected(l.T("ui.format." + string(w.format)))
+	p.format.OnChanged = func(string) { w.format = wizard.Formats[max(p.format.SelectedIndex(), 0)] }
+	p.save = widget.NewButtonWithIcon(l.T("ui.result.save"), theme.DocumentSaveIcon(), w.onSave)
+	p.save.Importance = widget.HighImportance
+	p.copy = widget.NewButtonWithIcon(l.T("ui.result.copy"), theme.ContentCopyIcon(), w.onCopy)
+	p.again = widget.NewButtonWithIcon(l.T("ui.result.again"), theme.ViewRefreshIcon(), w.onRun)
+	p.setting = widget.NewButtonWithIcon(l.T("ui.result.settings"), theme.SettingsIcon(), w.onBack)
+	if st.Report == nil {
+		p.save.Disable()
+		p.copy.Disable()
+	}
+	report := container.NewHBox(widget.NewLabel(l.T("ui.result.format")), p.format, p.save, p.copy)
+	buttons := container.NewBorder(nil, nil, report, container.NewHBox(p.setting, p.again))
+	p.content = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), p.message, buttons), nil, nil, container.NewVScroll(body))
+	return p
+}
+
+// update shows a failed save (the session's error) or the notice of the
+// last action.
+func (p *resultPage) update(st wizard.State, notice string) {
+	switch {
+	case st.Error != "":
+		showMessage(p.message, st.Error, widget.DangerImportance)
+	default:
+		showMessage(p.message, notice, widget.SuccessImportance)
+	}
+}
+
+// topFinding is the most likely cause, large: title, explanation and the
+// numbered steps to fix it.
+func topFinding(f wizard.Finding, l wizard.Lang) fyne.CanvasObject {
+	kicker := widget.NewLabel(l.T("ui.result.likely"))
+	kicker.Importance = widget.LowImportance
+	return widget.NewCard("", "", container.NewVBox(kicker, headingLabel(f.Title(l)), findingBody(f, l)))
+}
+
+// findingBody is a finding's explanation and numbered steps.
+func findingBody(f wizard.Finding, l wizard.Lang) fyne.CanvasObject {
+	ex := widget.NewLabel(f.Explanation(l))
+	ex.Wrapping = fyne.TextWrapWord
+	box := container.NewVBox(ex)
+	if steps := f.Remediation(l); len(steps) > 0 {
+		box.Add(sectionLabel(l.T("ui.result.fix")))
+		for i, s := range steps {
+			step := widget.NewLabel(fmt.Sprintf("%d. %s", i+1, s))
+			step.Wrapping = fyne.TextWrapWord
+			box.Add(step)
+		}
+	}
+	return box
+}
+
+// onSave asks where to save the report in the chosen format.
+func (w *Window) onSave() {
+	l := w.s.State().Lang
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil || wc == nil {
+			return
+		}
+		path := wc.URI().Path()
+		wc.Close()
+		w.saveTo(path)
+	}, w.win)
+	d.SetTitleText(l.T("ui.result.save"))
+	d.SetFileName("mail-ftp-report" + w.format.Ext())
+	d.Show()
+}
+
+// saveTo writes the report in the chosen format; a failure shows as the
+// session's error.
+func (w *Window) saveTo(path string) {
+	if w.s.SaveReport(path, w.format) == nil {
+		w.notice = w.s.State().Lang.T("ui.result.saved", "path", path)
+	}
+	w.refresh()
+}
+
+// onCopy puts the Markdown report on the clipboard.
+func (w *Window) onCopy() {
+	data, err := w.s.Render(wizard.FormatMarkdown)
+	if err != nil {
+		return
+	}
+	w.app.Clipboard().SetContent(string(data))
+	w.notice = w.s.State().Lang.T("ui.result.copied")
+	w.refresh()
+}

@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"assistant/checks"
+	"assistant/wizard"
+)
+
+// startPage asks what the user is fixing, or takes a pasted error message.
+type startPage struct {
+	content fyne.CanvasObject
+	paste   *pasteEntry
+	message *widget.Label
+	// choose picks a service; recognise submits the pasted text.
+	choose    map[checks.Service]*widget.Button
+	recognise *widget.Button
+}
+
+func (w *Window) newStartPage(st wizard.State) *startPage {
+	l := st.Lang
+	p := &startPage{choose: map[checks.Service]*widget.Button{}}
+	button := func(svc checks.Service, key string) *widget.Button {
+		b := widget.NewButton(l.T(key), func() { w.onChoose(svc) })
+		b.Importance = widget.HighImportance
+		p.choose[svc] = b
+		return b
+	}
+	sending := choiceCard(theme.MailSendIcon(), l.T("ui.start.smtp.title"), l.T("ui.start.smtp.hint"),
+		button(checks.SMTP, "ui.start.smtp.choose"))
+	receiving := choiceCard(theme.MailComposeIcon(), l.T("ui.start.receive.title"), l.T("ui.start.receive.hint"),
+		container.NewGridWithColumns(2, button(checks.POP3, "ui.start.receive.pop3"), button(checks.IMAP, "ui.start.receive.imap")))
+	ftp := choiceCard(theme.StorageIcon(), l.T("ui.start.ftp.title"), l.T("ui.start.ftp.hint"),
+		button(checks.FTP, "ui.start.ftp.choose"))
+
+	p.paste = newPasteEntry(func() { w.onPaste(p.paste.Text) })
+	p.paste.SetPlaceHolder(l.T("ui.start.paste.placeholder"))
+	p.paste.SetText(w.draft)
+	p.paste.OnChanged = func(s string) { w.draft = s }
+	p.recognise = widget.NewButtonWithIcon(l.T("ui.start.paste.button"), theme.SearchIcon(), func() { w.onPaste(p.paste.Text) })
+	p.message = widget.NewLabel("")
+	p.message.Wrapping = fyne.TextWrapWord
+	p.message.Importance = widget.WarningImportance
+
+	heading := headingLabel(l.T("ui.start.heading"))
+	pasteTitle := widget.NewLabelWithStyle(l.T("ui.start.paste.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	pasteBox := container.NewBorder(pasteTitle, container.NewVBox(container.NewHBox(p.recognise, widget.NewLabel(l.T("ui.start.paste.shortcut"))), p.message), nil, nil, p.paste)
+	p.content = container.NewBorder(container.NewVBox(heading, container.NewGridWithColumns(3, sending, receiving, ftp), widget.NewSeparator()),
+		nil, nil, nil, pasteBox)
+	return p
+}
+
+func (p *startPage) update(st wizard.State) {
+	p.message.SetText(st.Error)
+	if st.Error == "" {
+		p.message.Hide()
+	} else {
+		p.message.Show()
+	}
+}
+
+// choiceCard is one large choice of the start page: icon, title, a line
+// on when to pick it, and its button(s).
+func choiceCard(icon fyne.Resource, title, hint string, action fyne.CanvasObject) fyne.CanvasObject {
+	t := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	t.SizeName = theme.SizeNameSubHeadingText
+	t.Wrapping = fyne.TextWrapWord
+	h := widget.NewLabel(hint)
+	h.Wrapping = fyne.TextWrapWord
+	top := container.NewBorder(nil, nil, widget.NewIcon(icon), nil, t)
+	return widget.NewCard("", "", container.NewBorder(top, action, nil, nil, h))
+}
+
+// headingLabel is a page's title.
+func headingLabel(text string) *widget.Label {
+	h := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	h.SizeName = theme.SizeNameHeadingText
+	h.Wrapping = fyne.TextWrapWord
+	return h
+}
+
+// onChoose picks a service and moves to the account page.
+func (w *Window) onChoose(svc checks.Service) {
+	w.s.Choose(svc)
+	w.refresh()
+}
+
+// onPaste hands the pasted message to the decoder; the session moves on
+// when it recognised something and shows a message otherwise.
+func (w *Window) onPaste(text string) {
+	w.s.Paste(text)
+	w.refresh()
+}
+
+// pasteEntry is the multi-line paste box; Ctrl+Enter submits it.
+type pasteEntry struct {
+	widget.Entry
+	submit func()
+}
+
+func newPasteEntry(submit func()) *pasteEntry {
+	e := &pasteEntry{submit: submit}
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapWord
+	e.ExtendBaseWidget(e)
+	e.SetMinRowsVisible(5)
+	return e
+}
+
+// TypedShortcut submits on Ctrl+Enter and passes every other shortcut on.
+func (e *pasteEntry) TypedShortcut(s fyne.Shortcut) {
+	if c, ok := s.(*desktop.CustomShortcut); ok && c.Modifier == fyne.KeyModifierControl &&
+		(c.KeyName == fyne.KeyReturn || c.KeyName == fyne.KeyEnter) {
+		e.submit()
+		return
+	}
+	e.Entry.TypedShortcut(s)
+}

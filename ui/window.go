@@ -1,0 +1,256 @@
+// Package ui is the wizard window. It shows the state a wizard.Session
+// holds and forwards the user's clicks and typing to it; it holds no
+// network or diagnosis logic. The session runs the checks in the
+// background and tells its listeners of each change from any goroutine:
+// the window then redraws from a fresh snapshot on the UI goroutine.
+//
+// Every label comes from the wizard's text catalog (texts/ui.<lang>.json),
+// so a language switch rebuilds the page from the same state and keeps
+// what was typed.
+package ui
+
+import (
+	"strings"
+	"sync/atomic"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"assistant/assets"
+	"assistant/checks"
+	"assistant/wizard"
+)
+
+// Window is the wizard window: a top bar (title, steps, language) above
+// the page of the current step.
+type Window struct {
+	app fyne.App
+	win fyne.Window
+	s   *wizard.Session
+	// do runs a function on the UI goroutine (fyne.Do; tests queue it).
+	do      func(func())
+	pending atomic.Bool
+
+	built   pageKey
+	top     *fyne.Container
+	body    *fyne.Container
+	lang    *widget.Select // the language switch of the top bar
+	setting bool           // the window itself is setting widgets: their OnChanged is not the user's
+
+	// UI-only state that survives a rebuild.
+	draft  string                  // the text in the paste box
+	format wizard.Format           // the report format chosen on the result page
+	open   map[checks.CheckID]bool // check rows expanded to their details
+	notice string                  // "report saved" / "copied", until the page changes
+
+	start   *startPage
+	account *accountPage
+	checks  *checksPage
+	result  *resultPage
+}
+
+// pageKey is what a page was built for; the page is rebuilt when it
+// changes and updated in place otherwise.
+type pageKey struct {
+	step    wizard.Step
+	lang    wizard.Lang
+	service checks.Service
+	pasted  *wizard.Decoded
+	plan    string
+	report  *wizard.Report
+}
+
+func keyOf(st wizard.State) pageKey {
+	k := pageKey{step: st.Step, lang: st.Lang}
+	switch st.Step {
+	case wizard.StepAccount:
+		k.service, k.pasted = st.Form.Service, st.Pasted
+	case wizard.StepChecks:
+		ids := make([]string, len(st.Checks))
+		for i, c := range st.Checks {
+			ids[i] = string(c.ID)
+		}
+		k.plan = strings.Join(ids, ",")
+	case wizard.StepResult:
+		k.report = st.Report
+	}
+	return k
+}
+
+// Run opens the wizard window for the session and blocks until it is closed.
+func Run(a fyne.App, s *wizard.Session) {
+	New(a, s).win.ShowAndRun()
+}
+
+// New builds the wizard window of app a for the session, without showing it.
+func New(a fyne.App, s *wizard.Session) *Window {
+	return newWindow(a, a.NewWindow(""), s, fyne.Do)
+}
+
+// Window returns the Fyne window.
+func (w *Window) Window() fyne.Window { return w.win }
+
+func newWindow(a fyne.App, win fyne.Window, s *wizard.Session, do func(func())) *Window {
+	w := &Window{app: a, win: win, s: s, do: do, format: wizard.FormatMarkdown, open: map[checks.CheckID]bool{},
+		top: container.NewStack(), body: container.NewStack()}
+	a.SetIcon(assets.Icon)
+	win.SetIcon(assets.Icon)
+	win.SetContent(container.NewBorder(w.top, nil, nil, nil, container.NewPadded(w.body)))
+	win.Resize(fyne.NewSize(960, 700))
+	win.Canvas().SetOnTypedKey(w.onKey)
+	s.OnChange(w.changed)
+	w.refresh()
+	return w
+}
+
+// changed is the session's listener: it may run on any goroutine, so it
+// hands the redraw to the UI goroutine; changes that arrive before the
+// redraw ran are drawn by it too.
+func (w *Window) changed() {
+	if w.pending.Swap(true) {
+		return
+	}
+	w.do(func() {
+		w.pending.Store(false)
+		w.refresh()
+	})
+}
+
+// refresh draws the session's current state (UI goroutine only).
+func (w *Window) refresh() { w.render(w.s.State()) }
+
+// render shows a state: it rebuilds the page when the step, language or
+// plan changed, and updates the live parts in place otherwise.
+func (w *Window) render(st wizard.State) {
+	if k := keyOf(st); k != w.built {
+		if k.step != w.built.step {
+			w.notice = ""
+		}
+		w.built = k
+		w.build(st)
+	}
+	w.setting = true
+	defer func() { w.setting = false }()
+	switch st.Step {
+	case wizard.StepStart:
+		w.start.update(st)
+	case wizard.StepAccount:
+		w.account.update(st)
+	case wizard.StepChecks:
+		w.checks.update(st)
+	case wizard.StepResult:
+		w.result.update(st, w.notice)
+	}
+}
+
+func (w *Window) build(st wizard.State) {
+	w.setting = true
+	defer func() { w.setting = false }()
+	l := st.Lang
+	w.win.SetTitle(l.T("ui.title"))
+	w.top.Objects = []fyne.CanvasObject{w.topBar(st)}
+	w.top.Refresh()
+	if w.checks != nil {
+		w.checks.stop()
+	}
+	var page fyne.CanvasObject
+	switch st.Step {
+	case wizard.StepStart:
+		w.start = w.newStartPage(st)
+		page = w.start.content
+	case wizard.StepAccount:
+		w.account = w.newAccountPage(st)
+		page = w.account.content
+	case wizard.StepChecks:
+		w.checks = w.newChecksPage(st)
+		page = w.checks.content
+	default:
+		w.result = w.newResultPage(st)
+		page = w.result.content
+	}
+	w.body.Objects = []fyne.CanvasObject{page}
+	w.body.Refresh()
+}
+
+// langNames are the choices of the language switch, in wizard.Langs order.
+var langNames = []string{"English", "Русский"}
+
+// topBar shows the icon and title, where the user is in the wizard, and
+// the language switch.
+func (w *Window) topBar(st wizard.State) fyne.CanvasObject {
+	l := st.Lang
+	title := widget.NewLabelWithStyle(l.T("ui.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	icon := widget.NewIcon(assets.Icon)
+	steps := container.NewHBox()
+	for i, key := range []string{"ui.step.start", "ui.step.account", "ui.step.checks", "ui.step.result"} {
+		if i > 0 {
+			steps.Add(widget.NewLabelWithStyle("›", fyne.TextAlignCenter, fyne.TextStyle{}))
+		}
+		lab := widget.NewLabel(l.T(key))
+		if wizard.Step(i) == st.Step {
+			lab.TextStyle.Bold = true
+			lab.Importance = widget.HighImportance
+		} else {
+			lab.Importance = widget.LowImportance
+		}
+		steps.Add(lab)
+	}
+	w.lang = widget.NewSelect(langNames, nil)
+	for i, x := range wizard.Langs {
+		if x == l {
+			w.lang.SetSelected(langNames[i])
+		}
+	}
+	w.lang.OnChanged = w.onLang
+	bar := container.NewBorder(nil, nil, container.NewHBox(icon, title), w.lang, container.NewCenter(steps))
+	return container.NewVBox(container.NewPadded(bar), widget.NewSeparator())
+}
+
+// onLang switches the language of the whole window.
+func (w *Window) onLang(name string) {
+	for i, n := range langNames {
+		if n == name {
+			w.s.SetLang(wizard.Langs[i])
+		}
+	}
+	w.refresh()
+}
+
+// onKey handles keys typed while no entry has the focus: Enter moves on,
+// Escape cancels (or goes back).
+func (w *Window) onKey(ev *fyne.KeyEvent) {
+	st := w.s.State()
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if st.Step == wizard.StepAccount {
+			w.onRun()
+		}
+	case fyne.KeyEscape:
+		switch st.Step {
+		case wizard.StepChecks:
+			w.onCancel()
+		case wizard.StepAccount:
+			w.onBack()
+		}
+	}
+}
+
+// onBack returns to the previous page (cancelling a run).
+func (w *Window) onBack() {
+	w.s.Back()
+	w.refresh()
+}
+
+// onCancel stops the run; the session moves to the result page.
+func (w *Window) onCancel() {
+	w.s.Cancel()
+	w.refresh()
+}
+
+// onRun starts the checks; the session refuses an unusable form, whose
+// problems the account page already shows.
+func (w *Window) onRun() {
+	w.s.Start()
+	w.refresh()
+}
