@@ -11,12 +11,15 @@ import (
 )
 
 // The FTP conversation is written by hand on net/textproto over the
-// session's *Conn rather than with github.com/jlaffaye/ftp: that library
-// reads the greeting inside Dial, owns its own buffered reader (so no raw
-// command can share the control connection with it), has no read
-// deadlines, no active mode, rewrites PASV addresses silently and cannot
-// report the offset of an interrupted upload. Every step here arms the
-// connection's deadline and records the raw replies.
+// session's *Conn rather than with github.com/jlaffaye/ftp: these tests
+// need raw commands on the control connection (the greeting as sent, AUTH
+// TLS as its own check, the raw PASV/EPSV replies and their announced
+// address, PORT/EPRT for active mode), which that library cannot send on
+// its connection: it reads the greeting inside Dial, owns its buffered
+// reader, has no active mode and rewrites PASV addresses silently. Every
+// step here arms the connection's deadline and records the raw replies.
+// The upload test (transfer.go) is an ordinary client upload and runs on
+// its own connection through jlaffaye/ftp.
 
 // anonymousPassword is the customary password of an anonymous login.
 const anonymousPassword = "anonymous@"
@@ -160,19 +163,12 @@ func probeFTP(ctx context.Context, s *Session) {
 	if !f.open() || !f.login() {
 		return
 	}
-	passive, active := f.dataChecks()
-	mode := ""
-	switch {
-	case passive:
-		mode = modePassive
-	case active:
-		mode = modeActive
-	}
-	f.transferCheck(mode)
+	passive := f.dataChecks()
 	if f.synced && ctx.Err() == nil {
 		f.c.Record(nil) // every check has ended: QUIT belongs to none
 		_, _, _ = f.cmd("QUIT")
 	}
+	transferCheck(ctx, s, passive)
 }
 
 // open runs the ftp check: greeting, FEAT, explicit TLS when asked, SYST.

@@ -125,16 +125,15 @@ func TestFTPPassiveBlocked(t *testing.T) {
 		res, st := runFTP(t, ftpCase{opts: faultpeer.FTPOptions{Passive: faultpeer.PassiveRefuse}})
 		wantStatuses(t, res, map[checks.CheckID]checks.Status{
 			checks.CheckFTPPassive: checks.StatusFail, checks.CheckFTPActive: checks.StatusPass,
-			checks.CheckTransfer: checks.StatusPass,
+			checks.CheckTransfer: checks.StatusSkip,
 		})
 		r := result(t, res, checks.CheckFTPPassive)
 		wantFaultCode(t, r, checks.FaultRefused, checks.StageDataConnect, checks.WSAECONNREFUSED, 0)
 		if r.Data == nil || r.Data.Connected || r.Data.Code != 227 {
 			t.Errorf("passive facts %+v", r.Data)
 		}
-		if tr := result(t, res, checks.CheckTransfer).Transfer; tr == nil || tr.Mode != "active" || !tr.Verified || !tr.Deleted {
-			t.Errorf("transfer facts %+v", tr)
-		}
+		// The upload goes through jlaffaye/ftp, which has no active mode.
+		wantPassiveSkip(t, res, "passive-mode check failed")
 		if f := st.Files(); len(f) != 0 {
 			t.Errorf("files left: %v", f)
 		}

@@ -3,6 +3,7 @@ package checks_test
 import (
 	"context"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,6 +81,94 @@ func TestFTPTransferCancel(t *testing.T) {
 	}
 	if files := st.Files(); len(files) != 0 {
 		t.Errorf("files left: %v", files)
+	}
+}
+
+// wantPassiveSkip asserts the transfer was skipped because the upload
+// needs passive mode, and that its step says why.
+func wantPassiveSkip(t *testing.T, res []checks.Result, why string) {
+	t.Helper()
+	r := result(t, res, checks.CheckTransfer)
+	if r.Status != checks.StatusSkip || r.Skipped != checks.SkipDependency || r.Transfer != nil {
+		t.Errorf("transfer %s skipped %q facts %+v, want skipped (dependency)", r.Status, r.Skipped, r.Transfer)
+	}
+	if len(r.Steps) != 1 || !strings.Contains(r.Steps[0].Detail, why) || !strings.Contains(r.Steps[0].Detail, "passive mode") {
+		t.Errorf("transfer steps %+v, want one saying %q", r.Steps, why)
+	}
+}
+
+func TestFTPTransferActiveOnly(t *testing.T) {
+	res, st := runFTP(t, ftpCase{target: func(tg *checks.Target) { tg.FTPMode = checks.FTPActive }})
+	wantStatuses(t, res, map[checks.CheckID]checks.Status{checks.CheckFTPActive: checks.StatusPass})
+	wantPassiveSkip(t, res, "active only")
+	if f := st.Files(); len(f) != 0 {
+		t.Errorf("files left: %v", f)
+	}
+}
+
+// wantTransferTranscript asserts the transfer's transcript (the library's
+// debug output) is the readable conversation: the login with the password
+// hidden, the upload, the delete, and nothing but "C: "/"S: " lines of
+// printable text (never TLS records).
+func wantTransferTranscript(t *testing.T, r *checks.Result, want ...string) {
+	t.Helper()
+	lines := r.Transcript
+	for _, p := range append([]string{"C: USER " + faultpeer.FTPUser, "S: 331 ", "C: " + checks.Hidden, "S: 230 ",
+		"C: SIZE .assistant-test-", "S: 550 ", "C: STOR .assistant-test-", "S: 150 ", "S: 226 ", "C: DELE .assistant-test-", "S: 250 "}, want...) {
+		if !hasLine(lines, p) {
+			t.Errorf("transfer transcript lacks %q: %q", p, lines)
+		}
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "C: ") && !strings.HasPrefix(l, "S: ") || strings.Contains(l, "PASS") ||
+			strings.ContainsFunc(l, func(c rune) bool { return c < 0x20 || c > 0x7e }) {
+			t.Errorf("transfer transcript line %q", l)
+		}
+	}
+}
+
+func TestFTPTransferTranscript(t *testing.T) {
+	res, _ := runFTP(t, ftpCase{})
+	wantTransferTranscript(t, result(t, res, checks.CheckTransfer), "C: EPSV", "S: 229 ")
+	for _, sec := range []checks.Security{checks.SecurityStartTLS, checks.SecurityTLS} {
+		t.Run(string(sec), func(t *testing.T) {
+			ca, opts := ftpTLS(t)
+			opts.Implicit = sec == checks.SecurityTLS
+			res, st := runFTP(t, ftpCase{
+				opts:   opts,
+				target: func(tg *checks.Target) { tg.Security, tg.Timeout = sec, 3*time.Second },
+				ropt:   checks.Options{RootCAs: ca.Pool},
+			})
+			r := result(t, res, checks.CheckTransfer)
+			wantStatus(t, r, checks.StatusPass)
+			want := []string{"C: PBSZ 0", "C: PROT P"}
+			if sec == checks.SecurityStartTLS {
+				want = append(want, "C: AUTH TLS", "S: 234 ")
+			}
+			wantTransferTranscript(t, r, want...)
+			if f := st.Files(); len(f) != 0 {
+				t.Errorf("files left: %v", f)
+			}
+		})
+	}
+}
+
+// TestFTPTransferForeignPASV makes the library fall back to PASV, whose
+// reply announces a foreign address: the upload must go to the server's
+// own address and never to the announced one.
+func TestFTPTransferForeignPASV(t *testing.T) {
+	res, st := runFTP(t, ftpCase{
+		opts:   faultpeer.FTPOptions{ForeignPASV: "127.0.0.2", EPSVRefused: true},
+		target: func(tg *checks.Target) { tg.FTPMode = checks.FTPPassive },
+	})
+	r := result(t, res, checks.CheckTransfer)
+	wantStatus(t, r, checks.StatusPass)
+	if tr := r.Transfer; tr == nil || !tr.Verified || !tr.Deleted {
+		t.Errorf("transfer facts %+v", tr)
+	}
+	wantTransferTranscript(t, r, "C: EPSV", "S: 502 ", "C: PASV", "S: 227 Entering Passive Mode (127,0,0,2,")
+	if n := st.ForeignAttempts(); n != 0 {
+		t.Errorf("%d connection attempts to the foreign address", n)
 	}
 }
 

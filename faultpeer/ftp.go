@@ -61,6 +61,9 @@ type FTPOptions struct {
 	PassiveRefused bool
 	PortRefused    bool
 	ActiveFail     bool
+	// EPSVRefused answers 502 to EPSV only, so that a client falls back
+	// to PASV (and its ForeignPASV address).
+	EPSVRefused bool
 	// ResetAfter resets (RST) a STOR data connection after that many bytes;
 	// StallAfter stops reading it after that many bytes, until the peer is
 	// closed. 0 turns them off.
@@ -378,7 +381,7 @@ func (s *ftpSession) authTLS() bool {
 // passive opens a passive port (or pretends to) and announces it.
 func (s *ftpSession) passive(verb string) bool {
 	o := s.o
-	if o.PassiveRefused {
+	if o.PassiveRefused || (o.EPSVRefused && verb == "EPSV") {
 		return s.reply("502 Command not implemented.")
 	}
 	s.closeData()
