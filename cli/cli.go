@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"assistant/checks"
+	"assistant/practice"
 	"assistant/wizard"
 )
 
@@ -61,6 +62,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return check(ctx, args[1:], env, lang)
 	case "explain":
 		return explain(args[1:], env, lang)
+	case "lab":
+		return lab(ctx, args[1:], env, lang)
 	case "version", "--version", "-v":
 		fmt.Fprintf(env.Stdout, "%s %s\n", Name, Version)
 		return ExitOK
@@ -93,7 +96,7 @@ func langFromArgs(args []string) wizard.Lang {
 // checkFlags are the values of `check`'s flags as given.
 type checkFlags struct {
 	service, host, security, ftpMode, user, size, timeout, interval, resolver string
-	fromError, fromErrorFile, lang, format, output                            string
+	fromError, fromErrorFile, lang, format, output, practice                  string
 	port, repeat                                                              int
 	passwordStdin                                                             bool
 }
@@ -119,6 +122,7 @@ func check(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 	fs.StringVar(&f.lang, "lang", "", "")
 	fs.StringVar(&f.format, "format", "text", "")
 	fs.StringVar(&f.output, "output", "", "")
+	fs.StringVar(&f.practice, "practice", "", "")
 	if err := fs.Parse(args); err != nil {
 		return usage(env, lang, lang.T("cli.bad_flag", "error", err.Error()))
 	}
@@ -128,6 +132,28 @@ func check(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 
+	if f.practice != "" {
+		lab, err := practice.Start(practice.ID(f.practice))
+		if err != nil {
+			return usage(env, lang, lang.T("cli.practice_unknown", "id", f.practice, "ids", practiceIDs()))
+		}
+		defer lab.Close()
+		f.service, f.host, f.port = string(lab.Target.Service), lab.Target.Host, lab.Target.Port
+		f.security, f.user = string(lab.Target.Security), lab.Target.User
+		if lab.Target.TransferSize > 0 {
+			f.size = strconv.FormatInt(lab.Target.TransferSize, 10)
+		}
+		env.Options.RootCAs, env.Options.Ports = lab.Options.RootCAs, lab.Options.Ports
+		if lab.Target.Secret.Given() {
+			getenv := env.Getenv
+			env.Getenv = func(k string) string {
+				if k == "ASSISTANT_PASSWORD" {
+					return lab.Target.Secret.Reveal()
+				}
+				return getenv(k)
+			}
+		}
+	}
 	spec, msg := buildSpec(f, set, env, lang)
 	if msg != "" {
 		return usage(env, lang, msg)
@@ -325,5 +351,52 @@ func explain(args []string, env Env, lang wizard.Lang) int {
 		return usage(env, lang, lang.T("cli.explain_empty"))
 	}
 	fmt.Fprint(env.Stdout, wizard.Explain(wizard.Decode(text), lang))
+	return ExitOK
+}
+
+// practiceIDs lists the practice scenarios for messages.
+func practiceIDs() string {
+	var ids []string
+	for _, id := range practice.IDs() {
+		ids = append(ids, string(id))
+	}
+	return strings.Join(ids, ", ")
+}
+
+// lab starts practice scenarios (all, or those named), prints what each
+// imitates, where it listens and the command that checks it, and keeps
+// them running until interrupted.
+func lab(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
+	var ids []practice.ID
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--lang" || a == "-lang":
+			i++
+		case strings.HasPrefix(a, "--lang=") || strings.HasPrefix(a, "-lang="):
+		default:
+			ids = append(ids, practice.ID(a))
+		}
+	}
+	if len(ids) == 0 {
+		ids = practice.IDs()
+	}
+	var labs []*practice.Lab
+	defer func() {
+		for _, l := range labs {
+			l.Close()
+		}
+	}()
+	for _, id := range ids {
+		l, err := practice.Start(id)
+		if err != nil {
+			return usage(env, lang, lang.T("cli.practice_unknown", "id", string(id), "ids", practiceIDs()))
+		}
+		labs = append(labs, l)
+		fmt.Fprintf(env.Stdout, "%s\n  %s\n  %s %s:%d\n  assistant check --practice %s\n\n",
+			lang.T("practice."+string(id)+".title"), lang.T("practice."+string(id)+".about"),
+			strings.ToUpper(string(l.Target.Service)), l.Target.Host, l.Target.Port, id)
+	}
+	fmt.Fprintln(env.Stdout, lang.T("cli.lab_running"))
+	<-ctx.Done()
 	return ExitOK
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"assistant/faultpeer"
 )
@@ -251,5 +252,33 @@ func TestExplainPrintsMeaningAndCommand(t *testing.T) {
 	code, _, errs := run(t, "  ", nil, "explain")
 	if code != ExitUsage || errs == "" {
 		t.Fatalf("empty explain: exit %d %q", code, errs)
+	}
+}
+
+func TestPracticeCheckAndLab(t *testing.T) {
+	code, out, errs := run(t, "", nil, "check", "--practice", "ftp-busy", "--format", "json")
+	if code != ExitProblem {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if r := decode(t, out); r.Findings[0].Cause != "server-busy" || r.Target.Service != "ftp" {
+		t.Fatalf("practice check: %+v", r.Findings)
+	}
+	code, _, errs = run(t, "", nil, "check", "--practice", "no-such", "--lang", "ru")
+	if code != ExitUsage || !strings.Contains(errs, "no-such") {
+		t.Fatalf("unknown scenario: exit %d %q", code, errs)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var out2, errb bytes.Buffer
+	done := make(chan int)
+	go func() {
+		done <- Main(ctx, []string{"lab", "smtp-reset", "imap-healthy"}, Env{Stdin: strings.NewReader(""), Stdout: &out2, Stderr: &errb})
+	}()
+	time.Sleep(300 * time.Millisecond)
+	cancel()
+	if code := <-done; code != ExitOK {
+		t.Fatalf("lab exit %d: %s", code, errb.String())
+	}
+	if s := out2.String(); !strings.Contains(s, "assistant check --practice smtp-reset") || !strings.Contains(s, "IMAP 127.0.0.1:") {
+		t.Fatalf("lab output:\n%s", s)
 	}
 }
