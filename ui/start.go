@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"assistant/checks"
+	"assistant/practice"
 	"assistant/wizard"
 )
 
@@ -19,6 +20,9 @@ type startPage struct {
 	// choose picks a service; recognise submits the pasted text.
 	choose    map[checks.Service]*widget.Button
 	recognise *widget.Button
+	// scenario picks a practice scenario; practice starts it.
+	scenario *widget.Select
+	practice *widget.Button
 }
 
 func (w *Window) newStartPage(st wizard.State) *startPage {
@@ -46,11 +50,28 @@ func (w *Window) newStartPage(st wizard.State) *startPage {
 	p.message.Wrapping = fyne.TextWrapWord
 	p.message.Importance = widget.WarningImportance
 
+	ids := practice.IDs()
+	titles := make([]string, len(ids))
+	for i, id := range ids {
+		titles[i] = l.T("practice." + string(id) + ".title")
+	}
+	p.scenario = widget.NewSelect(titles, nil)
+	p.scenario.PlaceHolder = l.T("ui.start.practice.pick")
+	p.practice = widget.NewButtonWithIcon(l.T("ui.start.practice.run"), theme.MediaPlayIcon(), func() {
+		if i := p.scenario.SelectedIndex(); i >= 0 {
+			w.onPractice(ids[i])
+		}
+	})
+	p.scenario.OnChanged = func(string) { p.practice.Enable() }
+	p.practice.Disable()
+	practiceBox := container.NewBorder(nil, nil, widget.NewLabelWithStyle(l.T("ui.start.practice.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		p.practice, p.scenario)
+
 	heading := headingLabel(l.T("ui.start.heading"))
 	pasteTitle := widget.NewLabelWithStyle(l.T("ui.start.paste.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	pasteBox := container.NewBorder(pasteTitle, container.NewVBox(container.NewHBox(p.recognise, widget.NewLabel(l.T("ui.start.paste.shortcut"))), p.message), nil, nil, p.paste)
 	p.content = container.NewBorder(container.NewVBox(heading, container.NewGridWithColumns(3, sending, receiving, ftp), widget.NewSeparator()),
-		nil, nil, nil, pasteBox)
+		container.NewVBox(widget.NewSeparator(), practiceBox), nil, nil, pasteBox)
 	return p
 }
 
@@ -93,6 +114,13 @@ func (w *Window) onChoose(svc checks.Service) {
 // when it recognised something and shows a message otherwise.
 func (w *Window) onPaste(text string) {
 	w.s.Paste(text)
+	w.refresh()
+}
+
+// onPractice starts a practice scenario: its servers on 127.0.0.1 and
+// the checks against them.
+func (w *Window) onPractice(id practice.ID) {
+	w.s.Practice(id)
 	w.refresh()
 }
 

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"assistant/checks"
+	"assistant/practice"
 	"assistant/faultpeer"
 	"assistant/wizard"
 )
@@ -40,10 +41,7 @@ func newHarness(t *testing.T) *harness {
 	s.SetLang(wizard.EN)
 	h := &harness{t: t, s: s}
 	h.w = newWindow(a, test.NewTempWindow(t, widget.NewLabel("")), s, h.post)
-	t.Cleanup(func() {
-		s.Cancel()
-		s.Wait()
-	})
+	t.Cleanup(s.Close)
 	return h
 }
 
@@ -322,5 +320,60 @@ func TestPasteNothingRecognised(t *testing.T) {
 	test.Tap(h.w.start.recognise)
 	if h.w.start.message.Text != wizard.RU.T("form.paste.nothing") {
 		t.Fatalf("Russian message %q", h.w.start.message.Text)
+	}
+}
+
+// TestPasteRussianOutlookMessageLeadsToHostMissing pastes the real
+// message whose server field is empty: the account page is prefilled
+// (SMTP, port 25, no SSL, empty server) and the result names host-missing.
+func TestPasteRussianOutlookMessageLeadsToHostMissing(t *testing.T) {
+	h := newHarness(t)
+	h.w.lang.SetSelected("Русский")
+	const msg = "Ошибка при соединении с сервером. Учетная запись: ‘КартинаM’, Сервер: ‘’, Протокол: SMTP, Порт: 25, Защита (SSL): Нет, Ошибка сокета: 10054, Код ошибки: 0x800CCC0E"
+	h.w.start.paste.SetText(msg)
+	test.Tap(h.w.start.recognise)
+	h.until("account page", time.Second, func(st wizard.State) bool { return st.Step == wizard.StepAccount })
+	a := h.w.account
+	if a.host.Text != "" || a.port.Text != "25" || h.s.State().Form.Service != checks.SMTP || h.s.State().Form.Security != checks.SecurityNone {
+		t.Fatalf("prefill: host %q port %q form %+v", a.host.Text, a.port.Text, h.s.State().Form)
+	}
+	if !strings.Contains(test.RenderToMarkup(h.w.win.Canvas()), "0x800CCC0E") {
+		t.Error("the account page does not show what was recognised")
+	}
+	test.Tap(a.run)
+	h.s.Wait()
+	h.until("result page", 5*time.Second, func(st wizard.State) bool { return st.Step == wizard.StepResult })
+	top := h.s.State().Report.Findings[0]
+	if top.Cause != wizard.HostMissing {
+		t.Fatalf("top finding %s, want host-missing", top.Cause)
+	}
+	if !strings.Contains(shownText(test.RenderObjectToMarkup(h.w.result.findings[0])), top.Title(wizard.RU)) {
+		t.Fatalf("the result page does not lead with %q", top.Title(wizard.RU))
+	}
+}
+
+// TestPracticeScenarioShowsItsCause picks the reset scenario on the start
+// page: the practice servers start, the real checks run against them and
+// the result names connection-reset.
+func TestPracticeScenarioShowsItsCause(t *testing.T) {
+	h := newHarness(t)
+	p := h.w.start
+	p.scenario.SetSelected(wizard.EN.T("practice." + string(practice.SMTPReset) + ".title"))
+	test.Tap(p.practice)
+	h.until("result page", 15*time.Second, func(st wizard.State) bool { return st.Step == wizard.StepResult && !st.Running })
+	st := h.s.State()
+	if st.Practice != practice.SMTPReset || st.Report.Findings[0].Cause != wizard.ConnectionReset {
+		t.Fatalf("practice %q, findings %+v", st.Practice, st.Report.Findings)
+	}
+	if !strings.Contains(shownText(test.RenderObjectToMarkup(h.w.result.findings[0])), st.Report.Findings[0].Title(wizard.EN)) {
+		t.Fatal("the result page does not show the finding")
+	}
+	// Choosing a service on the start page ends the practice.
+	h.s.Back()
+	h.s.Back()
+	h.until("start page", time.Second, func(st wizard.State) bool { return st.Step == wizard.StepStart })
+	test.Tap(h.w.start.choose[checks.IMAP])
+	if h.s.State().Practice != "" {
+		t.Fatal("the practice servers still run")
 	}
 }

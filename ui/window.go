@@ -81,6 +81,7 @@ func keyOf(st wizard.State) pageKey {
 // Run opens the wizard window for the session and blocks until it is closed.
 func Run(a fyne.App, s *wizard.Session) {
 	New(a, s).win.ShowAndRun()
+	s.Close()
 }
 
 // New builds the wizard window of app a for the session, without showing it.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"assistant/checks"
+	"assistant/practice"
 )
 
 // Step is a page of the wizard.
@@ -115,6 +116,9 @@ type State struct {
 	Done, Total int
 	// Error is a message in Lang when the last action failed (e.g. saving).
 	Error string
+	// Practice is the practice scenario whose servers the checks run
+	// against, or "" for the user's own server.
+	Practice practice.ID
 }
 
 // Session holds the wizard's state and runs the checks. Every method is
@@ -130,6 +134,8 @@ type Session struct {
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
 	listeners []func()
+	// lab is the running practice scenario, if any.
+	lab *practice.Lab
 }
 
 // Preference keys.
@@ -211,6 +217,7 @@ func (s *Session) SetLang(l Lang) {
 
 // Choose picks the service on the start page and moves to the account page.
 func (s *Session) Choose(svc checks.Service) {
+	s.stopPractice()
 	s.update(func(st *State) {
 		st.Form.Service, st.Step, st.Pasted, st.Error = svc, StepAccount, nil, ""
 	})
@@ -220,6 +227,7 @@ func (s *Session) Choose(svc checks.Service) {
 // Paste decodes a pasted error message, prefills the form from it and
 // moves to the account page. It reports whether anything was recognised.
 func (s *Session) Paste(text string) bool {
+	s.stopPractice()
 	d := Decode(text)
 	if !d.Recognised() {
 		s.update(func(st *State) { st.Error = st.Lang.T("form.paste.nothing") })
@@ -288,7 +296,17 @@ func (s *Session) Start() bool {
 	if !ok || st.Running {
 		return false
 	}
-	s.remember(st.Form)
+	opt := s.opt
+	s.mu.Lock()
+	if s.lab != nil {
+		// The practice scenario's own CA and stand-ins for the other ports.
+		opt.RootCAs, opt.Ports = s.lab.Options.RootCAs, s.lab.Options.Ports
+		t.Timeout = s.lab.Target.Timeout
+	}
+	s.mu.Unlock()
+	if st.Practice == "" {
+		s.remember(st.Form)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	plan := checks.Plan(t)
 	s.update(func(st *State) {
@@ -306,14 +324,63 @@ func (s *Session) Start() bool {
 	go func() {
 		defer s.wg.Done()
 		defer cancel()
-		s.loop(ctx, t, st.Pasted)
+		s.loop(ctx, t, opt, st.Pasted)
 	}()
 	return true
 }
 
+// Practice starts a practice scenario's servers on 127.0.0.1, fills the
+// form with its account and runs the checks against it. The servers stop
+// when the user picks a service, pastes an error, starts another scenario
+// or the session closes.
+func (s *Session) Practice(id practice.ID) error {
+	s.stopPractice()
+	lab, err := practice.Start(id)
+	if err != nil {
+		s.update(func(st *State) { st.Error = st.Lang.T("form.practice.failed", "error", err.Error()) })
+		return err
+	}
+	s.mu.Lock()
+	s.lab = lab
+	s.mu.Unlock()
+	t := lab.Target.WithDefaults()
+	s.update(func(st *State) {
+		st.Form = Form{Service: t.Service, Host: t.Host, Port: strconv.Itoa(t.Port), PortSet: true,
+			Security: t.Security, FTPMode: checks.FTPBoth, User: t.User, Password: t.Secret.Reveal()}
+		if t.TransferSize > 0 {
+			st.Form.TransferSize = strconv.FormatInt(t.TransferSize, 10)
+		}
+		st.Practice, st.Pasted, st.Error = id, nil, ""
+	})
+	s.Start()
+	return nil
+}
+
+// stopPractice cancels a run and stops the practice servers, if any.
+func (s *Session) stopPractice() {
+	s.mu.Lock()
+	lab := s.lab
+	s.lab = nil
+	s.mu.Unlock()
+	if lab == nil {
+		return
+	}
+	s.Cancel()
+	s.Wait()
+	lab.Close()
+	s.update(func(st *State) { st.Practice = "" })
+}
+
+// Close stops everything the session runs: the checks and any practice
+// servers. The window calls it when it closes.
+func (s *Session) Close() {
+	s.Cancel()
+	s.Wait()
+	s.stopPractice()
+}
+
 // loop runs the checks once, or repeatedly in watch mode, until ctx ends.
-func (s *Session) loop(ctx context.Context, t checks.Target, pasted *Decoded) {
-	opt := s.opt
+func (s *Session) loop(ctx context.Context, t checks.Target, opt checks.Options, pasted *Decoded) {
 	opt.Observer = s.observe
 	var runs [][]checks.Result
 	var started []time.Time
