@@ -17,8 +17,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"assistant/checks"
-	"assistant/practice"
 	"assistant/faultpeer"
+	"assistant/practice"
 	"assistant/wizard"
 )
 
