@@ -72,7 +72,15 @@ func (r *Recorder) Fail(stage Stage, err error) *Fault {
 	}
 	f.Detail = r.redact.line(f.Detail)
 	f.Reply = r.redact.line(f.Reply)
-	r.Step(string(stage), f.Detail, err)
+	// A check that already recorded the failed action as a step does not
+	// get a second step for the same failure.
+	r.mu.Lock()
+	n := len(r.res.Steps)
+	recorded := n > 0 && r.res.Steps[n-1].Status == StatusFail
+	r.mu.Unlock()
+	if !recorded {
+		r.Step(string(stage), f.Detail, err)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.res.Fault == nil {
