@@ -144,6 +144,9 @@ func check(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 			f.size = strconv.FormatInt(lab.Target.TransferSize, 10)
 		}
 		env.Options.RootCAs, env.Options.Ports = lab.Options.RootCAs, lab.Options.Ports
+		if !set["timeout"] {
+			f.timeout = lab.Target.Timeout.String()
+		}
 		if lab.Target.Secret.Given() {
 			getenv := env.Getenv
 			env.Getenv = func(k string) string {

@@ -12,6 +12,7 @@ import (
 
 	"assistant/checks"
 	"assistant/cli"
+	_ "assistant/internal/clocale" // before Fyne: see the package doc
 	"assistant/ui"
 	"assistant/wizard"
 )
