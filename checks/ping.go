@@ -31,7 +31,7 @@ const (
 // pingCount is how many echoes are sent; pingGap is the pause between them.
 const (
 	pingCount = 3
-	pingGap   = 100 * time.Millisecond
+	pingGap   = 20 * time.Millisecond
 )
 
 // probePing sends a few ICMP echoes to the first address within the step
@@ -61,25 +61,26 @@ func probePing(ctx context.Context, s *Session) {
 		rec.Fail(StagePing, errors.Join(context.Canceled, ctx.Err()))
 		return
 	}
+	// No echo came back: judge by the tcp check's connect to the configured
+	// port (a refusal is an answer too) instead of connecting again.
 	silent := facts.ICMPAllowed
 	facts.Method = PingTCP
-	target := net.JoinHostPort(addr.String(), strconv.Itoa(s.Target.Port))
-	start := timeNow()
-	d := net.Dialer{Timeout: s.Target.Timeout}
-	c, err := d.DialContext(ctx, "tcp", target)
-	if c != nil {
-		c.Close()
-	}
-	f := Classify(err, StagePing)
-	if err == nil || f.Kind == FaultRefused {
-		facts.RTT = timeNow().Sub(start)
-		rec.Step("tcp connect "+target, facts.RTT.String(), nil)
+	rtt, f, ran := s.tcpOutcome(ctx)
+	switch {
+	case !ran:
+		if ctx.Err() != nil {
+			rec.Fail(StagePing, errors.Join(context.Canceled, ctx.Err()))
+		}
+		return
+	case f == nil || f.Kind == FaultRefused:
+		facts.RTT = rtt
+		rec.Step("tcp connect (tcp check)", rtt.String(), nil)
 		if silent {
 			rec.Warn(WarnICMPNoReply)
 		}
 		return
 	}
-	rec.Fail(StagePing, f)
+	rec.Fail(StagePing, &Fault{Kind: f.Kind, WinSock: f.WinSock, Stage: StagePing, Detail: f.Detail, Err: f.Err})
 }
 
 // firstAddr is the address to probe: the first resolved, or the host itself

@@ -172,6 +172,13 @@ func (r *Recorder) notify(res Result) {
 	}
 }
 
+// snapshot returns a copy of the result so far.
+func (r *Recorder) snapshot() Result {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.snapshotLocked()
+}
+
 // snapshotLocked copies the result so observers never share slices with a
 // check that is still writing.
 func (r *Recorder) snapshotLocked() Result {

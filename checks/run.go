@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // Probe is the signature every check implements: it does its network work
@@ -44,6 +45,9 @@ type Session struct {
 	plan     []CheckID
 	recs     map[CheckID]*Recorder
 	red      *redactor
+	// tcpDone is closed when the tcp check has ended or will not run.
+	tcpDone chan struct{}
+	tcpOnce sync.Once
 }
 
 // Plan lists the checks that apply to a target, in the order they run.
@@ -83,7 +87,7 @@ func Run(ctx context.Context, t Target, opt Options) ([]Result, error) {
 		return nil, err
 	}
 	t = t.WithDefaults()
-	s := &Session{Target: t, opt: opt, plan: Plan(t), recs: map[CheckID]*Recorder{},
+	s := &Session{Target: t, opt: opt, plan: Plan(t), recs: map[CheckID]*Recorder{}, tcpDone: make(chan struct{}),
 		tlsCache: tls.NewLRUClientSessionCache(8)}
 	s.red = newRedactor(t.User, t.Secret)
 	for _, id := range s.plan {
@@ -95,10 +99,13 @@ func Run(ctx context.Context, t Target, opt Options) ([]Result, error) {
 		}
 	}()
 
+	// ping and ports run beside the main sequence: neither may delay the
+	// conversation, and neither opens a connection to the configured port
+	// (ping reads the tcp check's outcome where ICMP is not permitted).
 	var side sync.WaitGroup
 	steps := []Probe{probeInput, probeDNS, func(ctx context.Context, s *Session) {
 		side.Go(func() { s.run(ctx, CheckPorts, probePorts) })
-		s.run(ctx, CheckPing, probePing)
+		side.Go(func() { s.run(ctx, CheckPing, probePing) })
 	}, probeTCP, protocolProbes[t.Service]}
 	ids := []CheckID{CheckInput, CheckDNS, "", CheckTCP, ""}
 	for i, p := range steps {
@@ -109,12 +116,41 @@ func Run(ctx context.Context, t Target, opt Options) ([]Result, error) {
 			p(ctx, s)
 			continue
 		}
-		if !s.run(ctx, ids[i], p) {
+		ok := s.run(ctx, ids[i], p)
+		if ids[i] == CheckTCP {
+			s.endTCP()
+		}
+		if !ok {
 			break
 		}
 	}
+	s.endTCP() // the sequence stopped before the tcp check: ping must not wait for it
 	side.Wait()
 	return s.results(ctx), nil
+}
+
+// endTCP announces that the tcp check has ended or will not run.
+func (s *Session) endTCP() { s.tcpOnce.Do(func() { close(s.tcpDone) }) }
+
+// tcpOutcome waits for the tcp check and returns its connect time and its
+// fault (nil when it connected); ran is false when it never ran.
+func (s *Session) tcpOutcome(ctx context.Context) (rtt time.Duration, f *Fault, ran bool) {
+	select {
+	case <-s.tcpDone:
+	case <-ctx.Done():
+		return 0, nil, false
+	}
+	res := s.Rec(CheckTCP).snapshot()
+	if res.Status == StatusPending || res.Status == StatusSkip {
+		return 0, nil, false
+	}
+	if res.TCP != nil {
+		rtt = res.TCP.ConnectTime
+	}
+	if res.Fault != nil && len(res.Steps) > 0 {
+		rtt = res.Steps[len(res.Steps)-1].Duration
+	}
+	return rtt, res.Fault, true
 }
 
 // run plays one check's probe and reports whether it did not fail.
