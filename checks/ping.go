@@ -31,7 +31,7 @@ const (
 // pingCount is how many echoes are sent; pingGap is the pause between them.
 const (
 	pingCount = 3
-	pingGap   = 20 * time.Millisecond
+	pingGap   = time.Millisecond
 )
 
 // probePing sends a few ICMP echoes to the first address within the step
