@@ -242,11 +242,7 @@ func TestClassifyFaultPassThrough(t *testing.T) {
 // client limited to TLS 1.2 with a protocol_version alert, which reaches
 // the client as a "remote error" *net.OpError, not a tls.AlertError.
 func TestClassifyRemoteAlert(t *testing.T) {
-	ca, err := faultpeer.NewCA("Alert Test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := ca.Leaf(faultpeer.LeafOptions{})
+	cert, ca, err := faultpeer.NewServerCert("Alert Test", faultpeer.LeafOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -263,11 +263,7 @@ func TestFTPAnonymous(t *testing.T) {
 // ftpTLS returns a peer TLS config and the pool that trusts it.
 func ftpTLS(t *testing.T) (*faultpeer.CA, faultpeer.FTPOptions) {
 	t.Helper()
-	ca, err := faultpeer.NewCA("Test FTP CA")
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := ca.Leaf(faultpeer.LeafOptions{})
+	leaf, ca, err := faultpeer.NewServerCert("Test FTP CA", faultpeer.LeafOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,11 +30,7 @@ type mailTest struct {
 
 func newMailTest(t *testing.T, svc checks.Service, peer mailPeer) *mailTest {
 	t.Helper()
-	ca, err := faultpeer.NewCA("Mail Test CA")
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := ca.Leaf(faultpeer.LeafOptions{})
+	leaf, ca, err := faultpeer.NewServerCert("Mail Test CA", faultpeer.LeafOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

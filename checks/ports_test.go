@@ -35,11 +35,7 @@ func netPeer(t *testing.T, greeting string) int {
 // trusts, sending greeting inside TLS.
 func netTLSPeer(t *testing.T, greeting string) int {
 	t.Helper()
-	ca, err := faultpeer.NewCA("Test CA")
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := ca.Leaf(faultpeer.LeafOptions{})
+	leaf, _, err := faultpeer.NewServerCert("Test CA", faultpeer.LeafOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,11 +20,7 @@ const smtpTimeout = time.Second
 // smtpTLS is a server certificate for 127.0.0.1 and the pool that trusts it.
 func smtpTLS(t testing.TB) (*tls.Config, checks.Options) {
 	t.Helper()
-	ca, err := faultpeer.NewCA("faultpeer")
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := ca.Leaf(faultpeer.LeafOptions{})
+	leaf, ca, err := faultpeer.NewServerCert("faultpeer", faultpeer.LeafOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

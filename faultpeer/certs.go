@@ -121,3 +121,14 @@ func WritePEM(dir string, cert tls.Certificate) (certFile, keyFile string, err e
 	}
 	return certFile, keyFile, os.WriteFile(keyFile, keyPEM, 0o600)
 }
+
+// NewServerCert makes a fresh CA named org and a server certificate from
+// it: the certificate, and the CA whose Pool trusts it.
+func NewServerCert(org string, o LeafOptions) (tls.Certificate, *CA, error) {
+	ca, err := NewCA(org)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	cert, err := ca.Leaf(o)
+	return cert, ca, err
+}

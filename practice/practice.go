@@ -193,11 +193,7 @@ func (l *Lab) keep(p *faultpeer.Peer, err error) (*faultpeer.Peer, error) {
 // tls makes a server configuration whose certificate comes from a CA named
 // org, trusted by the lab's checks.
 func (l *Lab) tls(org string) (*tls.Config, error) {
-	ca, err := faultpeer.NewCA(org)
-	if err != nil {
-		return nil, err
-	}
-	cert, err := ca.Leaf(faultpeer.LeafOptions{})
+	cert, ca, err := faultpeer.NewServerCert(org, faultpeer.LeafOptions{})
 	if err != nil {
 		return nil, err
 	}

@@ -60,11 +60,7 @@ func refused(t *testing.T) int {
 // tlsPeerConfig is a server TLS config from a CA named org, with leaf options.
 func tlsPeerConfig(t *testing.T, org string, o faultpeer.LeafOptions) (*tls.Config, *checks.Options) {
 	t.Helper()
-	ca, err := faultpeer.NewCA(org)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := ca.Leaf(o)
+	cert, ca, err := faultpeer.NewServerCert(org, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -125,11 +125,7 @@ func certificate(t testing.TB, cert tls.Certificate) (tls.Certificate, *faultpee
 	if len(cert.Certificate) > 0 {
 		return cert, nil
 	}
-	ca, err := faultpeer.NewCA("realpeer")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err = ca.Leaf(faultpeer.LeafOptions{})
+	cert, ca, err := faultpeer.NewServerCert("realpeer", faultpeer.LeafOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
