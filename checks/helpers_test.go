@@ -3,11 +3,13 @@ package checks_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"net"
 	"slices"
 	"strings"
 	"testing"
 
 	"assistant/checks"
+	"assistant/faultpeer"
 )
 
 // hasLine reports whether a transcript has a line starting with prefix.
@@ -94,4 +96,21 @@ func wantNoSecret(t testing.TB, res []checks.Result, user, pass string) {
 			t.Fatalf("results contain the password (%q)", s)
 		}
 	}
+}
+
+// scriptPeer starts a peer that greets and then answers each command line
+// through reply (see faultpeer.Lines), and returns its port.
+func scriptPeer(t testing.TB, greeting string, reply func(cmd string) (string, bool)) int {
+	t.Helper()
+	p, err := faultpeer.Listen(func(c net.Conn) {
+		if _, err := c.Write([]byte(greeting)); err != nil {
+			return
+		}
+		faultpeer.Lines(c, reply)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p.Port()
 }

@@ -2,7 +2,6 @@ package checks_test
 
 import (
 	"context"
-	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -22,29 +21,19 @@ func TestIMAP(t *testing.T) {
 // previous command's tag.
 func imapScript(t *testing.T, greeting string, replies map[string]string) int {
 	t.Helper()
-	p, err := faultpeer.Listen(func(c net.Conn) {
-		if _, err := c.Write([]byte(greeting)); err != nil {
-			return
+	last := ""
+	return scriptPeer(t, greeting, func(cmd string) (string, bool) {
+		tag, rest, ok := strings.Cut(cmd, " ")
+		if !ok {
+			tag, rest = last, ""
 		}
-		last := ""
-		faultpeer.Lines(c, func(cmd string) (string, bool) {
-			tag, rest, ok := strings.Cut(cmd, " ")
-			if !ok {
-				tag, rest = last, ""
-			}
-			last = tag
-			r, ok := replies[faultpeer.Verb(rest)]
-			if !ok {
-				r = "TAG BAD unknown\r\n"
-			}
-			return strings.ReplaceAll(r, "TAG", tag), faultpeer.Verb(rest) != "LOGOUT"
-		})
+		last = tag
+		r, ok := replies[faultpeer.Verb(rest)]
+		if !ok {
+			r = "TAG BAD unknown\r\n"
+		}
+		return strings.ReplaceAll(r, "TAG", tag), faultpeer.Verb(rest) != "LOGOUT"
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
-	return p.Port()
 }
 
 func TestIMAPReplies(t *testing.T) {

@@ -289,23 +289,13 @@ func TestPOP3(t *testing.T) {
 // (verb → reply), greeting with greeting.
 func pop3Script(t *testing.T, greeting string, replies map[string]string) int {
 	t.Helper()
-	p, err := faultpeer.Listen(func(c net.Conn) {
-		if _, err := c.Write([]byte(greeting)); err != nil {
-			return
+	return scriptPeer(t, greeting, func(cmd string) (string, bool) {
+		r, ok := replies[faultpeer.Verb(cmd)]
+		if !ok {
+			r = "-ERR unknown\r\n"
 		}
-		faultpeer.Lines(c, func(cmd string) (string, bool) {
-			r, ok := replies[faultpeer.Verb(cmd)]
-			if !ok {
-				r = "-ERR unknown\r\n"
-			}
-			return r, faultpeer.Verb(cmd) != "QUIT"
-		})
+		return r, faultpeer.Verb(cmd) != "QUIT"
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
-	return p.Port()
 }
 
 func TestPOP3ResponseCodes(t *testing.T) {
