@@ -6,12 +6,8 @@ import (
 	"crypto/tls"
 	"fmt"
 	"os"
-	"os/user"
 	"path/filepath"
-	"strconv"
 	"testing"
-
-	"assistant/faultpeer"
 )
 
 // DovecotOptions shape a dovecot instance.
@@ -45,17 +41,8 @@ func Dovecot(t testing.TB, o DovecotOptions) *DovecotServer {
 	needRoot(t)
 	lookBinary(t, "dovecot", "dovecot-imapd")
 	dir := tempDir(t, "dove")
-	u, err := user.Lookup(mailUser)
-	if err != nil {
-		t.Skipf("realpeer: no user %s: %v", mailUser, err)
-	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
-	cert, ca := certificate(t, o.Cert)
-	certFile, keyFile, err := faultpeer.WritePEM(dir, cert)
-	if err != nil {
-		t.Fatal(err)
-	}
+	uid, gid := systemUser(t, mailUser, "")
+	certFile, keyFile, ca := writeCertificate(t, dir, o.Cert)
 	mail := filepath.Join(dir, "mail")
 	if err := os.Mkdir(mail, 0o700); err != nil {
 		t.Fatal(err)
@@ -68,7 +55,7 @@ func Dovecot(t testing.TB, o DovecotOptions) *DovecotServer {
 	conf := filepath.Join(dir, "dovecot.conf")
 	d := daemon{pkg: "dovecot-imapd", bin: "dovecot", dir: dir,
 		args: func(ports []int) ([]string, error) {
-			text := fmt.Sprintf(dovecotConfig, dir, certFile, keyFile, passwd, mailUser, u.Gid, mail,
+			text := fmt.Sprintf(dovecotConfig, dir, certFile, keyFile, passwd, mailUser, gid, mail,
 				ports[0], ports[1], ports[2], ports[3])
 			return []string{"-F", "-c", conf}, os.WriteFile(conf, []byte(text), 0o644)
 		}}
@@ -104,7 +91,7 @@ passdb {
 }
 userdb {
   driver = static
-  args = uid=%[5]s gid=%[6]s home=%[7]s/%%u
+  args = uid=%[5]s gid=%[6]d home=%[7]s/%%u
 }
 service imap-login {
   inet_listener imap {

@@ -6,12 +6,8 @@ import (
 	"crypto/tls"
 	"fmt"
 	"os"
-	"os/user"
 	"path/filepath"
-	"strconv"
 	"testing"
-
-	"assistant/faultpeer"
 )
 
 // EximOptions shape an exim4 instance.
@@ -45,17 +41,8 @@ func Exim(t testing.TB, o EximOptions) *EximServer {
 	needRoot(t)
 	lookBinary(t, "exim4", "exim4-daemon-light")
 	dir := tempDir(t, "exim")
-	u, err := user.Lookup(eximUser)
-	if err != nil {
-		t.Skipf("realpeer: no user %s (install exim4-daemon-light): %v", eximUser, err)
-	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
-	cert, ca := certificate(t, o.Cert)
-	certFile, keyFile, err := faultpeer.WritePEM(dir, cert)
-	if err != nil {
-		t.Fatal(err)
-	}
+	uid, gid := systemUser(t, eximUser, "install exim4-daemon-light")
+	certFile, keyFile, ca := writeCertificate(t, dir, o.Cert)
 	for _, sub := range []string{"spool", "log"} {
 		if err := os.Mkdir(filepath.Join(dir, sub), 0o750); err != nil {
 			t.Fatal(err)

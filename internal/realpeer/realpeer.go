@@ -33,6 +33,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -273,3 +274,28 @@ func listening(ports []int) bool {
 
 // addr is "127.0.0.1:port".
 func addr(port int) string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(port)) }
+
+// systemUser returns a system user's uid and gid; the test is skipped
+// when the user does not exist (hint says which package creates it).
+func systemUser(t testing.TB, name, hint string) (uid, gid int) {
+	t.Helper()
+	u, err := user.Lookup(name)
+	if err != nil {
+		t.Skipf("realpeer: no user %s %s: %v", name, hint, err)
+	}
+	uid, _ = strconv.Atoi(u.Uid)
+	gid, _ = strconv.Atoi(u.Gid)
+	return uid, gid
+}
+
+// writeCertificate writes the server's certificate and key (cert, or a
+// fresh one from a CA of its own) as PEM files into dir.
+func writeCertificate(t testing.TB, dir string, cert tls.Certificate) (certFile, keyFile string, ca *faultpeer.CA) {
+	t.Helper()
+	cert, ca = certificate(t, cert)
+	certFile, keyFile, err := faultpeer.WritePEM(dir, cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return certFile, keyFile, ca
+}
