@@ -122,6 +122,9 @@ func serverSummary(s *checks.ServerFacts, l Lang) string {
 }
 
 func portsSummary(ports []checks.PortFacts, l Lang) string {
+	if len(ports) == 0 {
+		return l.T("summary.ports.none")
+	}
 	var open, closed []string
 	for _, p := range ports {
 		label := strconv.Itoa(p.Port)
