@@ -186,7 +186,9 @@ func (r *Recorder) snapshotLocked() Result {
 	res.Steps = append([]Step(nil), r.res.Steps...)
 	res.Transcript = append([]string(nil), r.res.Transcript...)
 	res.Warnings = append([]string(nil), r.res.Warnings...)
-	res.Ports = append([]PortFacts(nil), r.res.Ports...)
+	if r.res.Ports != nil {
+		res.Ports = append([]PortFacts{}, r.res.Ports...) // empty but set: the check ran
+	}
 	return res
 }
 
