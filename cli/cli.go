@@ -330,17 +330,7 @@ func progress(w io.Writer, lang wizard.Lang) checks.Observer {
 }
 
 func explain(args []string, env Env, lang wizard.Lang) int {
-	var rest []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--lang" || a == "-lang":
-			i++
-		case strings.HasPrefix(a, "--lang=") || strings.HasPrefix(a, "-lang="):
-		default:
-			rest = append(rest, a)
-		}
-	}
+	rest := withoutLang(args)
 	text := strings.Join(rest, " ")
 	if len(rest) == 0 || text == "-" {
 		data, err := readInput("-", env.Stdin)
@@ -371,14 +361,8 @@ func practiceIDs() string {
 // them running until interrupted.
 func lab(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 	var ids []practice.ID
-	for i := 0; i < len(args); i++ {
-		switch a := args[i]; {
-		case a == "--lang" || a == "-lang":
-			i++
-		case strings.HasPrefix(a, "--lang=") || strings.HasPrefix(a, "-lang="):
-		default:
-			ids = append(ids, practice.ID(a))
-		}
+	for _, a := range withoutLang(args) {
+		ids = append(ids, practice.ID(a))
 	}
 	if len(ids) == 0 {
 		ids = practice.IDs()
@@ -402,4 +386,21 @@ func lab(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 	fmt.Fprintln(env.Stdout, lang.T("cli.lab_running"))
 	<-ctx.Done()
 	return ExitOK
+}
+
+// withoutLang is the arguments of a command without its --lang flag (the
+// language is read before any command runs, by langFromArgs).
+func withoutLang(args []string) []string {
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--lang" || a == "-lang":
+			i++
+		case strings.HasPrefix(a, "--lang=") || strings.HasPrefix(a, "-lang="):
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return rest
 }
