@@ -244,14 +244,7 @@ func mailScenarios(t *testing.T, m *mailTest, mech string) {
 		wantFault(t, r[m.id], checks.FaultClosed, checks.StageHello, 0)
 	})
 	t.Run("Refused", func(t *testing.T) {
-		addr, err := faultpeer.RefusingAddr()
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, port, err := faultpeer.HostPort(addr)
-		if err != nil {
-			t.Fatal(err)
-		}
+		port := netRefusedPort(t)
 		r := m.run(t, ctx, port, checks.SecurityNone, "", sec)
 		wantFault(t, r[checks.CheckTCP], checks.FaultRefused, checks.StageConnect, checks.WSAECONNREFUSED)
 		wantSkip(t, r[m.id], checks.SkipDependency)

@@ -57,11 +57,7 @@ func netTLSPeer(t *testing.T, greeting string) int {
 // netRefusedPort is a loopback port where nothing listens.
 func netRefusedPort(t *testing.T) int {
 	t.Helper()
-	addr, err := faultpeer.RefusingAddr()
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, port, err := faultpeer.HostPort(addr)
+	port, err := faultpeer.RefusingPort()
 	if err != nil {
 		t.Fatal(err)
 	}

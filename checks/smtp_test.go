@@ -333,14 +333,7 @@ func TestSMTPSecurityMismatch(t *testing.T) {
 }
 
 func TestSMTPRefused(t *testing.T) {
-	addr, err := faultpeer.RefusingAddr()
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, port, err := faultpeer.HostPort(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	port := netRefusedPort(t)
 	tg := checks.Target{Service: checks.SMTP, Host: "127.0.0.1", Port: port, Timeout: smtpTimeout}
 	res := runSMTP(t, tg, checks.Options{})
 	wantFaultOf(t, res, checks.CheckTCP, checks.FaultRefused, checks.StageConnect, checks.WSAECONNREFUSED)

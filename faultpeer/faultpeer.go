@@ -114,6 +114,16 @@ func RefusingAddr() (string, error) {
 	return addr, ln.Close()
 }
 
+// RefusingPort is the port of RefusingAddr on 127.0.0.1.
+func RefusingPort() (int, error) {
+	addr, err := RefusingAddr()
+	if err != nil {
+		return 0, err
+	}
+	_, port, err := HostPort(addr)
+	return port, err
+}
+
 // Reset aborts a connection with a TCP RST (SO_LINGER 0, then close):
 // the client sees ECONNRESET, WinSock 10054.
 func Reset(c net.Conn) {

@@ -147,7 +147,7 @@ var catalog = []scenario{
 		return l.otherPorts()
 	}},
 	{SMTPServiceDown, checks.SMTP, func(l *Lab) error {
-		port, err := refusingPort()
+		port, err := faultpeer.RefusingPort()
 		if err != nil {
 			return err
 		}
@@ -232,20 +232,11 @@ func (l *Lab) otherPorts() error {
 		if sp.Security == l.Target.Security {
 			continue
 		}
-		port, err := refusingPort()
+		port, err := faultpeer.RefusingPort()
 		if err != nil {
 			return err
 		}
 		l.Options.Ports = append(l.Options.Ports, checks.StandardPort{Port: port, Security: sp.Security})
 	}
 	return nil
-}
-
-func refusingPort() (int, error) {
-	addr, err := faultpeer.RefusingAddr()
-	if err != nil {
-		return 0, err
-	}
-	_, port, err := faultpeer.HostPort(addr)
-	return port, err
 }

@@ -49,11 +49,10 @@ func peer(t *testing.T) func(*faultpeer.Peer, error) *faultpeer.Peer {
 // refused returns a loopback port where nothing listens.
 func refused(t *testing.T) int {
 	t.Helper()
-	addr, err := faultpeer.RefusingAddr()
+	port, err := faultpeer.RefusingPort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, port, _ := faultpeer.HostPort(addr)
 	return port
 }
 
