@@ -25,6 +25,7 @@ func main() {
 		openWindow()
 		return
 	}
+	useParentConsole()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := cli.Main(ctx, os.Args[1:], cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
 	stop()
