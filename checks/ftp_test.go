@@ -295,6 +295,14 @@ func TestFTPSecure(t *testing.T) {
 			if tf == nil || tf.Mode != mode || !tf.Offered || !tf.Trusted || !tf.NameMatch {
 				t.Errorf("tls facts %+v", tf)
 			}
+			want := []string{"C: PBSZ 0", "C: PROT P"}
+			if sec == checks.SecurityStartTLS {
+				want = append(want, "C: AUTH TLS", "S: 234 ")
+			}
+			wantTransferTranscript(t, result(t, res, checks.CheckTransfer), want...)
+			if f := st.Files(); len(f) != 0 {
+				t.Errorf("files left: %v", f)
+			}
 			conns, resumed := st.TLSData()
 			if conns != 3 || resumed != conns {
 				t.Errorf("TLS data connections %d, resumed %d; want 3, all resumed", conns, resumed)

@@ -237,24 +237,27 @@ func TestRealFTPForeignPasvAddress(t *testing.T) {
 	}
 }
 
-func TestRealFTPSExplicit(t *testing.T) {
-	t.Parallel()
-	srv := realpeer.Vsftpd(t, realpeer.VsftpdOptions{ExplicitTLS: true})
-	results := runReal(t, realFTPTarget(srv, checks.SecurityStartTLS, checks.FTPPassive), srv)
-	wantRealTLS(t, results, checks.TLSModeExplicit)
-	realPassed(t, results, checks.CheckFTP, checks.CheckFTPPassive)
-	realLogin(t, results)
-	realTransfer(t, results, "passive", realTransferSize, srv.Dir)
-}
-
-func TestRealFTPSImplicit(t *testing.T) {
-	t.Parallel()
-	srv := realpeer.Vsftpd(t, realpeer.VsftpdOptions{ImplicitTLS: true})
-	results := runReal(t, realFTPTarget(srv, checks.SecurityTLS, checks.FTPPassive), srv)
-	wantRealTLS(t, results, checks.TLSModeImplicit)
-	realPassed(t, results, checks.CheckFTP, checks.CheckFTPPassive)
-	realLogin(t, results)
-	realTransfer(t, results, "passive", realTransferSize, srv.Dir)
+// TestRealFTPS logs in and uploads over explicit (AUTH TLS) and implicit
+// FTPS to a real vsftpd.
+func TestRealFTPS(t *testing.T) {
+	for _, c := range []struct {
+		opts realpeer.VsftpdOptions
+		sec  checks.Security
+		mode string
+	}{
+		{realpeer.VsftpdOptions{ExplicitTLS: true}, checks.SecurityStartTLS, checks.TLSModeExplicit},
+		{realpeer.VsftpdOptions{ImplicitTLS: true}, checks.SecurityTLS, checks.TLSModeImplicit},
+	} {
+		t.Run(c.mode, func(t *testing.T) {
+			t.Parallel()
+			srv := realpeer.Vsftpd(t, c.opts)
+			results := runReal(t, realFTPTarget(srv, c.sec, checks.FTPPassive), srv)
+			wantRealTLS(t, results, c.mode)
+			realPassed(t, results, checks.CheckFTP, checks.CheckFTPPassive)
+			realLogin(t, results)
+			realTransfer(t, results, "passive", realTransferSize, srv.Dir)
+		})
+	}
 }
 
 // realRelay asserts the SMTP envelope test's outcome and reply code.

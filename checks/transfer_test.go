@@ -130,27 +130,7 @@ func wantTransferTranscript(t *testing.T, r *checks.Result, want ...string) {
 func TestFTPTransferTranscript(t *testing.T) {
 	res, _ := runFTP(t, ftpCase{})
 	wantTransferTranscript(t, result(t, res, checks.CheckTransfer), "C: EPSV", "S: 229 ")
-	for _, sec := range []checks.Security{checks.SecurityStartTLS, checks.SecurityTLS} {
-		t.Run(string(sec), func(t *testing.T) {
-			ca, opts := ftpTLS(t)
-			opts.Implicit = sec == checks.SecurityTLS
-			res, st := runFTP(t, ftpCase{
-				opts:   opts,
-				target: func(tg *checks.Target) { tg.Security, tg.Timeout = sec, 3*time.Second },
-				ropt:   checks.Options{RootCAs: ca.Pool},
-			})
-			r := result(t, res, checks.CheckTransfer)
-			wantStatus(t, r, checks.StatusPass)
-			want := []string{"C: PBSZ 0", "C: PROT P"}
-			if sec == checks.SecurityStartTLS {
-				want = append(want, "C: AUTH TLS", "S: 234 ")
-			}
-			wantTransferTranscript(t, r, want...)
-			if f := st.Files(); len(f) != 0 {
-				t.Errorf("files left: %v", f)
-			}
-		})
-	}
+	// The transcripts of uploads over TLS are asserted in TestFTPSecure.
 }
 
 // TestFTPTransferForeignPASV makes the library fall back to PASV, whose
