@@ -703,11 +703,15 @@ func (d *diag) startTLS() {
 }
 
 // replyLine is the server's reply of a fault: code and text.
-func replyLine(f *checks.Fault) string {
-	if f.Code != 0 && !strings.HasPrefix(f.Reply, strconv.Itoa(f.Code)) {
-		return strconv.Itoa(f.Code) + " " + f.Reply
+func replyLine(f *checks.Fault) string { return withCode(f.Code, f.Reply) }
+
+// withCode puts a reply code before a reply's text unless the text
+// already starts with it.
+func withCode(code int, reply string) string {
+	if code != 0 && !strings.HasPrefix(reply, strconv.Itoa(code)) {
+		return strconv.Itoa(code) + " " + reply
 	}
-	return f.Reply
+	return reply
 }
 
 // busy: server-busy from a 421, IMAP BYE or POP3 [IN-USE] in any check.
@@ -788,12 +792,8 @@ func (d *diag) relay() {
 	d.add(f, explains)
 }
 
-func relayReply(s *checks.ServerFacts) string {
-	if s.RelayCode != 0 && !strings.HasPrefix(s.RelayReply, strconv.Itoa(s.RelayCode)) {
-		return strconv.Itoa(s.RelayCode) + " " + s.RelayReply
-	}
-	return s.RelayReply
-}
+// relayReply is the server's reply to the SMTP envelope test: code and text.
+func relayReply(s *checks.ServerFacts) string { return withCode(s.RelayCode, s.RelayReply) }
 
 // login: auth-unavailable, auth-failed.
 func (d *diag) login() {

@@ -30,11 +30,7 @@ func FaultText(f *checks.Fault, l Lang) string {
 		s += " " + l.T("fault.winsock", "code", f.WinSock)
 	}
 	if f.Reply != "" {
-		reply := f.Reply
-		if f.Code != 0 && !strings.HasPrefix(reply, strconv.Itoa(f.Code)) {
-			reply = strconv.Itoa(f.Code) + " " + reply
-		}
-		s += " " + l.T("fault.reply", "reply", reply)
+		s += " " + l.T("fault.reply", "reply", replyLine(f))
 	}
 	return s
 }
