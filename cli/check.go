@@ -21,7 +21,7 @@ import (
 // checkFlags are the values of `check`'s flags as given.
 type checkFlags struct {
 	service, host, security, ftpMode, user, size, timeout, interval, resolver string
-	fromError, fromErrorFile, lang, format, output, practice                  string
+	fromError, fromErrorFile, lang, format, output, practice, program         string
 	port, repeat                                                              int
 	passwordStdin                                                             bool
 }
@@ -48,6 +48,7 @@ func check(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 	fs.StringVar(&f.format, "format", "text", "")
 	fs.StringVar(&f.output, "output", "", "")
 	fs.StringVar(&f.practice, "practice", "", "")
+	fs.StringVar(&f.program, "program", "", "")
 	if err := fs.Parse(args); err != nil {
 		return usage(env, lang, lang.T("cli.bad_flag", "error", err.Error()))
 	}
@@ -155,6 +156,13 @@ func buildSpec(f checkFlags, set map[string]bool, env Env, lang wizard.Lang) (wi
 	}
 	if t.Service == "" {
 		return spec, lang.T("cli.service_required")
+	}
+	if set["program"] {
+		p, ok := wizard.ParseProgram(f.program)
+		if !ok {
+			return spec, lang.T("cli.bad_value", "flag", "--program", "value", f.program)
+		}
+		spec.Program = p
 	}
 	if set["port"] && (f.port < 1 || f.port > 65535) {
 		return spec, lang.T("cli.bad_port", "value", f.port)

@@ -282,3 +282,33 @@ func TestPracticeCheckAndLab(t *testing.T) {
 		t.Fatalf("lab output:\n%s", s)
 	}
 }
+
+func TestProgramNamesWhoseStepsTheReportGives(t *testing.T) {
+	addr, err := faultpeer.RefusingAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, port, _ := faultpeer.HostPort(addr)
+	base := []string{"check", "--service", "imap", "--host", host, "--port", strconv.Itoa(port), "--timeout", "2s"}
+	code, out, _ := run(t, "", nil, append(base, "--program", "thunderbird")...)
+	if code != ExitProblem || !strings.Contains(out, "Steps for: Thunderbird") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	code, out, _ = run(t, "", nil, append(base, "--lang", "ru")...)
+	if code != ExitProblem || !strings.Contains(out, "Шаги для: Outlook (классический), Thunderbird (программа не указана)") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	_, out, _ = run(t, "", nil, append(base, "--program", "winscp", "--format", "json")...)
+	var r struct {
+		Target struct {
+			Program string `json:"program"`
+		} `json:"target"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil || r.Target.Program != "winscp" {
+		t.Fatalf("target.program %q (%v)", r.Target.Program, err)
+	}
+	code, _, errs := run(t, "", nil, append(base, "--program", "pine", "--lang", "ru")...)
+	if code != ExitUsage || !strings.Contains(errs, "--program") || !strings.Contains(errs, "pine") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+}

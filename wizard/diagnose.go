@@ -185,7 +185,7 @@ func steps(c Cause, first ...string) []string {
 	out := slices.Clone(first)
 	for i := 1; ; i++ {
 		key := "cause." + string(c) + ".step" + strconv.Itoa(i)
-		if !EN.Has(key) {
+		if !EN.HasStep(key) {
 			return out
 		}
 		out = append(out, key)
@@ -193,18 +193,17 @@ func steps(c Cause, first ...string) []string {
 }
 
 // setting fills the facts of a settings step (port and security mode, in
-// Outlook's and FileZilla's words) and returns its key for the service.
+// each program's words) and returns its program-specific key for the
+// service. Outlook has no STARTTLS for POP3, so that case has its own key.
 func (d *diag) setting(f *Finding, port int, sec checks.Security) string {
 	f.Facts["set_port"] = strconv.Itoa(port)
-	f.Facts["set_security"] = string(sec)
-	f.Facts["set_encryption"] = string(sec)
-	switch d.t.Service {
-	case checks.SMTP:
-		return "setting.smtp"
-	case checks.FTP:
-		return "setting.ftp"
+	for _, k := range []string{"set_security", "set_encryption", "set_outlook", "set_thunderbird", "set_winscp", "set_pop3_box"} {
+		f.Facts[k] = string(sec)
 	}
-	return "setting.incoming"
+	if d.t.Service == checks.POP3 && sec == checks.SecurityStartTLS {
+		return "setting.pop3-stls"
+	}
+	return "setting." + string(d.t.Service)
 }
 
 // idFault is a failed check's fault.

@@ -4,6 +4,7 @@ package wizard
 
 import (
 	"cmp"
+	"net/netip"
 	"slices"
 	"strconv"
 
@@ -32,6 +33,14 @@ func (d *diag) ftpData() {
 		if data.Foreign || slices.Contains(r.Warnings, "pasv-foreign-address") {
 			f := d.finding(FTPPasvAddress, High, id)
 			f.Facts["announced"], f.Facts["server"], f.Facts["reply"] = data.Announced, data.Server, data.Reply
+			// FileZilla replaces only a private (or loopback) announced
+			// address with the server's own by default; any other foreign
+			// address needs active mode.
+			client := "cause.ftp-pasv-address.client.public"
+			if ip := announcedIP(data.Announced); ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() {
+				client = "cause.ftp-pasv-address.client.private"
+			}
+			f.Steps = []string{"cause.ftp-pasv-address.step1", client}
 			d.add(f, d.fault(id))
 		}
 		flt := d.fault(id)
@@ -47,7 +56,7 @@ func (d *diag) ftpData() {
 			first = append(first, "measured.mode."+other)
 		}
 		f := d.finding(FTPModeRefused, High, id)
-		f.Facts["mode"], f.Facts["set_mode"] = mode, other
+		f.Facts["mode"], f.Facts["set_mode"], f.Facts["set_winscp_mode"] = mode, other, other
 		f.Facts["command"] = data.Command
 		if f.Facts["command"] == "" {
 			f.Facts["command"] = map[string]string{"passive": "PASV", "active": "PORT"}[mode]
@@ -94,4 +103,14 @@ func (d *diag) dataBlockedConfidence(f *Finding, otherID checks.CheckID) {
 	} else {
 		f.Confidence, f.Missing = Medium, append(f.Missing, "missing.passive")
 	}
+}
+
+// announcedIP is the address of a 227/229 reply's "host:port" (or bare
+// host); the zero Addr when it is neither.
+func announcedIP(s string) netip.Addr {
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr()
+	}
+	ip, _ := netip.ParseAddr(s)
+	return ip
 }

@@ -437,12 +437,17 @@ func checkRendered(t *testing.T, f Finding, l Lang) {
 		keys = append(keys, "cause."+string(f.Cause)+".explanation."+f.Variant)
 	}
 	for _, k := range keys {
-		if !l.Has(k) {
+		if !l.HasStep(k) {
 			t.Errorf("%s: text %q missing in %s", f.Cause, k, l)
 		}
 	}
 	if len(f.Remediation(l)) == 0 {
 		t.Errorf("%s: no remediation in %s", f.Cause, l)
+	}
+	for _, p := range Programs {
+		f.Program = p
+		texts = append(texts, f.Remediation(l)...)
+		texts = append(texts, f.OtherPrograms(l)...)
 	}
 	for _, s := range texts {
 		if m := unfilled.FindString(s); m != "" {
@@ -475,7 +480,7 @@ func TestFindingsRender(t *testing.T) {
 		}
 		for _, l := range Langs {
 			for _, k := range []string{"title", "explanation", "step1"} {
-				if !l.Has("cause." + string(c) + "." + k) {
+				if !l.HasStep("cause." + string(c) + "." + k) {
 					t.Errorf("cause.%s.%s missing in %s", c, k, l)
 				}
 			}
@@ -495,7 +500,8 @@ func TestRenderLocalizesFacts(t *testing.T) {
 	}
 	p := smtp25().port(2525, checks.AnswerClosed, checks.FaultTimeout).fail(checks.CheckTCP, flt(checks.FaultTimeout, checks.StageConnect), true)
 	got := strings.Join(Diagnose(p.t, p.rs)[0].Remediation(RU), "\n")
-	for _, want := range []string{"порт 587 ответил", "SMTP-сервер: 587", "Использовать следующий тип шифрованного подключения: STARTTLS"} {
+	for _, want := range []string{"порт 587 ответил", "SMTP-сервер (Outgoing server (SMTP)): 587",
+		"(Use the following type of encrypted connection): STARTTLS (в Outlook 2010/2013: TLS)", "Thunderbird:", "Защита соединения: STARTTLS"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("Russian remediation lacks %q:\n%s", want, got)
 		}

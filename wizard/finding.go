@@ -1,5 +1,11 @@
 package wizard
 
+import (
+	"strings"
+
+	"assistant/checks"
+)
+
 // Confidence says how sure a finding is.
 type Confidence string
 
@@ -31,7 +37,12 @@ type Finding struct {
 	// Steps are the text keys of the remediation steps chosen for this
 	// case (Outlook or FileZilla wording, the port that answered, ...).
 	// Empty means the cause's default steps: cause.<id>.step1, step2, ...
+	// A key without a text of its own is program-specific: its texts are
+	// <key>.<program>, and Program picks which are shown.
 	Steps []string
+	// Program is the user's mail or FTP program, whose steps come first;
+	// ProgramUnknown shows the steps of the service's common programs.
+	Program Program
 }
 
 // args turns the facts into T's name, value pairs. A value that has a text
@@ -68,22 +79,82 @@ func (f Finding) Gaps(l Lang) []string {
 	return out
 }
 
-// Remediation is the numbered list of steps to fix it, in l (without numbers).
+// Remediation is the numbered list of steps to fix it, in l (without
+// numbers). A program-specific step gives the user's program's text or,
+// when the program is unknown or has no text for it, one step for each of
+// the service's common programs.
 func (f Finding) Remediation(l Lang) []string {
-	var steps []string
-	if len(f.Steps) > 0 {
-		for _, key := range f.Steps {
-			steps = append(steps, l.T(key, f.args(l)...))
+	var out []string
+	for _, key := range f.stepKeys(l) {
+		if l.Has(key) {
+			out = append(out, l.T(key, f.args(l)...))
+			continue
 		}
-		return steps
+		for _, p := range f.programs(l, key) {
+			out = append(out, l.T(key+"."+string(p), f.args(l)...))
+		}
 	}
+	return out
+}
+
+// OtherPrograms is what the program-specific steps say for the service's
+// other programs, when the user's program is known: the window folds them
+// away under the steps for the user's program.
+func (f Finding) OtherPrograms(l Lang) []string {
+	if f.Program == ProgramUnknown {
+		return nil
+	}
+	shown := map[string]bool{}
+	for _, key := range f.stepKeys(l) {
+		for _, p := range f.programs(l, key) {
+			shown[key+"."+string(p)] = true
+		}
+	}
+	var out []string
+	for _, key := range f.stepKeys(l) {
+		for _, p := range Programs {
+			k := key + "." + string(p)
+			if !shown[k] && p.ForService(f.service()) && l.Has(k) {
+				out = append(out, l.T(k, f.args(l)...))
+			}
+		}
+	}
+	return out
+}
+
+// stepKeys are the finding's step keys: Steps, or the cause's defaults.
+func (f Finding) stepKeys(l Lang) []string {
+	if len(f.Steps) > 0 {
+		return f.Steps
+	}
+	var keys []string
 	for i := 1; ; i++ {
 		key := "cause." + string(f.Cause) + ".step" + itoa(i)
-		if !l.Has(key) {
-			return steps
+		if !l.HasStep(key) {
+			return keys
 		}
-		steps = append(steps, l.T(key, f.args(l)...))
+		keys = append(keys, key)
 	}
+}
+
+// programs are the programs whose text of a program-specific step is
+// shown: the user's program when it has one, else the common ones.
+func (f Finding) programs(l Lang, key string) []Program {
+	if f.Program != ProgramUnknown && l.Has(key+"."+string(f.Program)) {
+		return []Program{f.Program}
+	}
+	var out []Program
+	for _, p := range commonPrograms(f.service()) {
+		if l.Has(key + "." + string(p)) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// service is the service the finding is about (its "service" fact).
+func (f Finding) service() checks.Service {
+	return checks.Service(strings.ToLower(f.Facts["service"]))
 }
 
 func itoa(i int) string {

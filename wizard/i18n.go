@@ -136,6 +136,20 @@ func (l Lang) Has(key string) bool {
 	return ok
 }
 
+// HasStep reports whether a remediation step exists under key: a text of
+// its own, or a program-specific text key.<program> for some program.
+func (l Lang) HasStep(key string) bool {
+	if l.Has(key) {
+		return true
+	}
+	for _, p := range Programs {
+		if l.Has(key + "." + string(p)) {
+			return true
+		}
+	}
+	return false
+}
+
 // Keys lists every key of a language, sorted.
 func (l Lang) Keys() []string {
 	keys := make([]string, 0, len(catalog[l]))

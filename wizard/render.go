@@ -85,7 +85,7 @@ func (r *Report) view(l Lang) view {
 	if t.User != "" {
 		v.Target = append(v.Target, row{l.T("report.user"), t.User}, row{l.T("report.password"), pw})
 	}
-	v.Target = append(v.Target, row{l.T("report.timeout"), t.Timeout.String()})
+	v.Target = append(v.Target, row{l.T("report.timeout"), t.Timeout.String()}, row{l.T("report.program"), r.stepsFor(l)})
 	if r.Pasted != nil {
 		v.Pasted = pastedRows(r.Pasted, l)
 	}
@@ -340,4 +340,18 @@ func renderHTML(v view) ([]byte, error) {
 // pastedRows lists what the decoder recognised in a pasted message.
 func pastedRows(d *Decoded, l Lang) []row {
 	return []row{{l.T("report.pasted.text"), d.Text}}
+}
+
+// stepsFor names the programs the report's steps speak of: the user's, or
+// the service's common ones when it was not named.
+func (r *Report) stepsFor(l Lang) string {
+	svc := r.Target.WithDefaults().Service
+	if r.Program.ForService(svc) {
+		return r.Program.Name(l)
+	}
+	var names []string
+	for _, p := range commonPrograms(svc) {
+		names = append(names, p.Name(l))
+	}
+	return l.T("report.program.common", "programs", strings.Join(names, ", "))
 }

@@ -102,6 +102,9 @@ type Report struct {
 	Runs     []RunRecord
 	Findings []Finding
 	Env      Env
+	// Program is the mail or FTP program the steps are for (ProgramUnknown:
+	// the service's common programs).
+	Program Program
 }
 
 // NewRunRecord summarises one run's results.
@@ -212,6 +215,8 @@ type jsonTarget struct {
 	TransferSize  int64           `json:"transfer_size"`
 	TimeoutMS     int64           `json:"timeout_ms"`
 	Resolver      string          `json:"resolver,omitempty"`
+	// Program is the program the remediation steps are for.
+	Program Program `json:"program,omitempty"`
 }
 
 type jsonCheck struct {
@@ -279,7 +284,7 @@ func (r *Report) renderJSON(l Lang) ([]byte, error) {
 		Created: r.Created.UTC().Format(time.RFC3339), Lang: l,
 		Target: jsonTarget{Service: t.Service, Host: r.Target.Host, Port: t.Port, Security: t.Security,
 			FTPMode: t.FTPMode, User: t.User, PasswordGiven: t.Secret.Given(), TransferSize: t.TransferSize,
-			TimeoutMS: t.Timeout.Milliseconds(), Resolver: t.Resolver},
+			TimeoutMS: t.Timeout.Milliseconds(), Resolver: t.Resolver, Program: r.Program},
 		PastedError: r.Pasted,
 		Checks:      []jsonCheck{},
 		Findings:    []jsonFinding{},

@@ -12,6 +12,9 @@ import (
 type RunSpec struct {
 	Target checks.Target
 	Pasted *Decoded
+	// Program is the user's mail or FTP program, whose steps the report
+	// gives first; ProgramUnknown takes it from the pasted message.
+	Program Program
 	// Repeat runs the whole sequence this many times (at least once),
 	// Interval apart, to catch intermittent failures.
 	Repeat   int
@@ -52,7 +55,11 @@ func Check(ctx context.Context, spec RunSpec) (*Report, error) {
 		runs = append(runs, res)
 		started = append(started, now)
 	}
-	return newReport(spec.Tool, created, spec.Target, spec.Pasted, runs, started), ctx.Err()
+	rep := newReport(spec.Tool, created, spec.Target, spec.Pasted, runs, started)
+	if spec.Program != ProgramUnknown {
+		rep.SetProgram(spec.Program)
+	}
+	return rep, ctx.Err()
 }
 
 // newReport builds the report of one or more runs: the last run's checks,
@@ -68,5 +75,16 @@ func newReport(tool Tool, created time.Time, t checks.Target, pasted *Decoded, r
 		}
 	}
 	rep.Findings = DiagnoseRuns(t, runs, started)
+	if pasted != nil {
+		rep.SetProgram(ProgramOfClient(pasted.Client))
+	}
 	return rep
+}
+
+// SetProgram makes the report's steps speak of the user's program first.
+func (r *Report) SetProgram(p Program) {
+	r.Program = p
+	for i := range r.Findings {
+		r.Findings[i].Program = p
+	}
 }
