@@ -61,7 +61,7 @@ func check(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 	if f.practice != "" {
 		lab, err := practice.Start(practice.ID(f.practice))
 		if err != nil {
-			return usage(env, lang, lang.T("cli.practice_unknown", "id", f.practice, "ids", practiceIDs()))
+			return practiceFailed(env, lang, practice.ID(f.practice), err)
 		}
 		defer lab.Close()
 		f.service, f.host, f.port = string(lab.Target.Service), lab.Target.Host, lab.Target.Port

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"assistant/faultpeer"
+	"assistant/practice"
+	"assistant/wizard"
 )
 
 // run runs a command line with the given stdin and environment and returns
@@ -310,5 +312,15 @@ func TestProgramNamesWhoseStepsTheReportGives(t *testing.T) {
 	code, _, errs := run(t, "", nil, append(base, "--program", "pine", "--lang", "ru")...)
 	if code != ExitUsage || !strings.Contains(errs, "--program") || !strings.Contains(errs, "pine") {
 		t.Fatalf("exit %d: %s", code, errs)
+	}
+}
+
+func TestUnavailablePracticeSaysWhy(t *testing.T) {
+	for lang, want := range map[wizard.Lang]string{wizard.EN: "Not available on this system", wizard.RU: "Недоступно в этой системе"} {
+		var errb bytes.Buffer
+		code := practiceFailed(Env{Stderr: &errb}, lang, practice.SMTPPortBlocked, practice.ErrUnavailable)
+		if code != ExitUsage || !strings.Contains(errb.String(), want) {
+			t.Errorf("%s: exit %d, %q", lang, code, errb.String())
+		}
 	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -16,6 +17,20 @@ func practiceIDs() string {
 		ids = append(ids, string(id))
 	}
 	return strings.Join(ids, ", ")
+}
+
+// practiceFailed says why a practice scenario did not start: an unknown
+// ID or one this system cannot run is unusable input (exit 2); a server
+// that could not start is the tool's failure (exit 3).
+func practiceFailed(env Env, lang wizard.Lang, id practice.ID, err error) int {
+	switch {
+	case errors.Is(err, practice.ErrUnavailable):
+		return usage(env, lang, lang.T("practice."+string(id)+".title")+": "+lang.T("practice."+string(id)+".unavailable"))
+	case errors.Is(err, practice.ErrUnknown):
+		return usage(env, lang, lang.T("cli.practice_unknown", "id", string(id), "ids", practiceIDs()))
+	}
+	fmt.Fprintln(env.Stderr, lang.T("cli.failed", "error", err))
+	return ExitInternal
 }
 
 // lab starts practice scenarios (all, or those named), prints what each
@@ -38,7 +53,7 @@ func lab(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 	for _, id := range ids {
 		l, err := practice.Start(id)
 		if err != nil {
-			return usage(env, lang, lang.T("cli.practice_unknown", "id", string(id), "ids", practiceIDs()))
+			return practiceFailed(env, lang, id, err)
 		}
 		labs = append(labs, l)
 		fmt.Fprintf(env.Stdout, "%s\n  %s\n  %s %s:%d\n  assistant check --practice %s\n\n",

@@ -73,6 +73,27 @@ func IDs() []ID {
 	return ids
 }
 
+// All lists every scenario, in display order, also those this system
+// cannot run: the window shows them with the reason (Available).
+func All() []ID {
+	ids := make([]ID, len(catalog))
+	for i, s := range catalog {
+		ids[i] = s.id
+	}
+	return ids
+}
+
+// Available reports whether this system can run the scenario. A scenario
+// that is not available has the text practice.<id>.unavailable saying why.
+func Available(id ID) bool {
+	for _, s := range catalog {
+		if s.id == id {
+			return s.start != nil
+		}
+	}
+	return false
+}
+
 // Service is the kind of server a scenario runs.
 func Service(id ID) checks.Service {
 	for _, s := range catalog {
@@ -83,8 +104,11 @@ func Service(id ID) checks.Service {
 	return ""
 }
 
-// ErrUnknown is returned by Start for an ID that is not a scenario here.
+// ErrUnknown is returned by Start for an ID that is not a scenario.
 var ErrUnknown = errors.New("practice: no such scenario")
+
+// ErrUnavailable is returned by Start for a scenario this system cannot run.
+var ErrUnavailable = errors.New("practice: the scenario cannot run on this system")
 
 // Start starts a scenario's servers on 127.0.0.1.
 func Start(id ID) (*Lab, error) {
@@ -97,6 +121,9 @@ func Start(id ID) (*Lab, error) {
 			}
 			l.Target.Timeout = timeout
 			return l, nil
+		}
+		if s.id == id {
+			return nil, ErrUnavailable
 		}
 	}
 	return nil, ErrUnknown

@@ -2,6 +2,7 @@ package practice_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"assistant/practice"
@@ -61,5 +62,30 @@ func TestScenariosLeadToTheirCause(t *testing.T) {
 	}
 	if _, err := practice.Start("no-such"); err == nil {
 		t.Error("unknown scenario started")
+	}
+}
+
+// TestUnavailableScenariosSayWhy checks that every scenario has the text
+// the window and the command line show where this system cannot run it,
+// and that Start refuses it with ErrUnavailable rather than ErrUnknown.
+func TestUnavailableScenariosSayWhy(t *testing.T) {
+	if len(practice.All()) < len(practice.IDs()) {
+		t.Fatal("All lists fewer scenarios than IDs")
+	}
+	for _, id := range practice.All() {
+		if practice.Available(id) {
+			continue
+		}
+		if _, err := practice.Start(id); !errors.Is(err, practice.ErrUnavailable) {
+			t.Errorf("%s: Start: %v", id, err)
+		}
+	}
+	for _, l := range wizard.Langs {
+		if !l.Has("practice." + string(practice.SMTPPortBlocked) + ".unavailable") {
+			t.Errorf("%s: no reason text for %s", l, practice.SMTPPortBlocked)
+		}
+	}
+	if _, err := practice.Start("no-such"); !errors.Is(err, practice.ErrUnknown) {
+		t.Errorf("unknown scenario: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net"
 	"os"
 	"os/exec"
@@ -197,4 +198,22 @@ func TestVersionUnderWine(t *testing.T) {
 		t.Fatalf("wine assistant.exe version: %q, %v", out, err)
 	}
 	t.Logf("%s", bytes.TrimSpace(out))
+}
+
+// TestPracticePortBlockedSaysWhyUnderWine checks that the Windows build
+// names the one practice scenario it cannot run and says why (in both
+// languages), instead of leaving it out without a word.
+func TestPracticePortBlockedSaysWhyUnderWine(t *testing.T) {
+	exe := wineExe(t)
+	for lang, want := range map[string]string{"en": "Not available on this system", "ru": "Недоступно в этой системе"} {
+		cmd := exec.Command("wine", exe, "check", "--practice", "smtp-port-blocked", "--lang", lang)
+		cmd.WaitDelay = 10 * time.Second
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 2 || !bytes.Contains(stderr.Bytes(), []byte(want)) {
+			t.Fatalf("%s: %v, stderr %q", lang, err, stderr.String())
+		}
+	}
 }
