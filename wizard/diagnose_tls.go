@@ -48,6 +48,7 @@ func (d *diag) tls() {
 		if product := Interceptor(facts.Issuer); product != "" {
 			f := d.finding(TLSIntercepted, High, checks.CheckTLS)
 			f.Facts["issuer"], f.Facts["product"] = facts.Issuer, product
+			f.Steps = interceptedSteps(product)
 			d.add(f, d.fault(checks.CheckTLS))
 			return
 		}
@@ -57,6 +58,7 @@ func (d *diag) tls() {
 			f := d.finding(TLSIntercepted, Medium, d.proto())
 			f.Variant, f.Facts["greeting"], f.Facts["product"] = "greeting", r.Server.Greeting, product
 			f.Missing = []string{"missing.issuer"}
+			f.Steps = interceptedSteps(product)
 			d.add(f)
 		}
 	}
@@ -248,4 +250,15 @@ func dnValues(dn, attr string) []string {
 	}
 	flush()
 	return out
+}
+
+// interceptedSteps puts the product's own setting first where its vendor
+// documents one (cause.tls-intercepted.product.<name>), then the cause's
+// general steps.
+func interceptedSteps(product string) []string {
+	key := "cause.tls-intercepted.product." + strings.ToLower(strings.ReplaceAll(product, " ", "-"))
+	if EN.Has(key) {
+		return steps(TLSIntercepted, key)
+	}
+	return nil
 }

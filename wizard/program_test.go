@@ -105,3 +105,18 @@ func TestParseProgram(t *testing.T) {
 		}
 	}
 }
+
+func TestKasperskyStepComesFirst(t *testing.T) {
+	r := newRun(checks.IMAP, 993, checks.SecurityTLS).with(checks.CheckTLS, func(r *checks.Result) {
+		r.TLS.Issuer = "CN=Kaspersky Anti-Virus Personal Root Certificate,O=AO Kaspersky Lab"
+	})
+	f := Diagnose(r.t, r.rs)[0]
+	if f.Cause != TLSIntercepted {
+		t.Fatalf("got %s", f.Cause)
+	}
+	for l, want := range map[Lang]string{EN: "Kaspersky for Windows 21.14 and later: Settings → Security settings", RU: "Kaspersky для Windows 21.14 и новее"} {
+		if steps := f.Remediation(l); len(steps) < 2 || !strings.HasPrefix(steps[0], want) {
+			t.Errorf("%s: first step %q", l, steps)
+		}
+	}
+}
