@@ -20,6 +20,8 @@ type RunSpec struct {
 	Tool     Tool
 	// OnRun is told when run i (from 0) starts; may be nil.
 	OnRun func(i int, started time.Time)
+	// OnRunDone is told each run's outcome as it ends; may be nil.
+	OnRunDone func(i int, rec RunRecord)
 }
 
 // Check runs the checks as the spec says and returns the report with its
@@ -51,6 +53,9 @@ func Check(ctx context.Context, spec RunSpec) (*Report, error) {
 		}
 		runs = append(runs, res)
 		started = append(started, now)
+		if spec.OnRunDone != nil {
+			spec.OnRunDone(i, NewRunRecord(now, res))
+		}
 	}
 	return newReport(spec.Tool, created, spec.Target, spec.Pasted, runs, started), ctx.Err()
 }
