@@ -42,11 +42,15 @@ func hostilePeer(t *testing.T) *faultpeer.Peer {
 // visible escapes, never raw.
 func TestTextOutputIsTerminalSafe(t *testing.T) {
 	p := hostilePeer(t)
-	for _, format := range []string{"text", "markdown"} {
+	for _, format := range []string{"text", "markdown", "json"} {
 		_, out, errs := run(t, "", nil, "check", "--service", "smtp", "--host", "127.0.0.1", "--port", strconv.Itoa(p.Port()),
 			"--timeout", "2s", "--format", format)
 		if strings.ContainsAny(out, rawControls) || strings.ContainsAny(errs, rawControls) {
 			t.Fatalf("%s report has raw control characters:\n%q", format, out)
+		}
+		if format == "json" {
+			decode(t, out)
+			continue
 		}
 		if !strings.Contains(out, `\x1b]0;owned\x07`) {
 			t.Fatalf("%s report does not show the escapes visibly:\n%s", format, out)

@@ -190,14 +190,20 @@ func TermSafe(s string) string {
 			b.WriteRune(r)
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, "\\x%02x", r)
-		case r >= 0x80 && r <= 0x9f, r == 0x061c, r == 0x200e, r == 0x200f,
-			r >= 0x2028 && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		case r >= 0x80 && r <= 0x9f, unsafeFormat(r):
 			fmt.Fprintf(&b, "\\u%04x", r)
 		default:
 			b.WriteString(s[:n])
 		}
 	}
 	return b.String()
+}
+
+// unsafeFormat reports the invisible runes that change how a terminal
+// shows the text around them: the bidirectional marks, embeddings,
+// overrides and isolates, and the line and paragraph separators.
+func unsafeFormat(r rune) bool {
+	return r == 0x061c || r == 0x200e || r == 0x200f || r >= 0x2028 && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }
 
 // faultLine is the fault's technical form: kind, stage, WinSock code, detail.

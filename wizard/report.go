@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"assistant/checks"
 )
@@ -290,5 +291,22 @@ func (r *Report) renderJSON(l Lang) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(data, '\n'), nil
+	return append(jsonTermSafe(data), '\n'), nil
+}
+
+// jsonTermSafe writes the runes TermSafe escapes that encoding/json leaves
+// raw (DEL, C1 controls, bidirectional overrides) as \uXXXX escapes: the
+// same JSON to a parser, harmless on a terminal.
+func jsonTermSafe(data []byte) []byte {
+	out := make([]byte, 0, len(data))
+	for len(data) > 0 {
+		r, n := utf8.DecodeRune(data)
+		if r == 0x7f || r >= 0x80 && r <= 0x9f || unsafeFormat(r) {
+			out = fmt.Appendf(out, "\\u%04x", r)
+		} else {
+			out = append(out, data[:n]...)
+		}
+		data = data[n:]
+	}
+	return out
 }
