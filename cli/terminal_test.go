@@ -103,6 +103,16 @@ func TestHeaderShowsThePortChecked(t *testing.T) {
 	if r := decode(t, out); strconv.Itoa(r.Target.Port) != port {
 		t.Fatalf("JSON target port %d, want %s", r.Target.Port, port)
 	}
+	if host != "[::1]" {
+		t.Skip("no IPv6 loopback for the zone literal")
+	}
+	// An IPv6 literal with a zone is an address to connect to, not a typo.
+	_, out, _ = run(t, "", nil, "check", "--service", "smtp", "--host", "::1%lo", "--port", port, "--timeout", "2s", "--format", "json")
+	for _, c := range decode(t, out).Checks {
+		if (c.ID == "input" || c.ID == "tcp") && c.Status != "pass" && c.Status != "warn" {
+			t.Fatalf("::1%%lo: %s is %s %+v", c.ID, c.Status, c.Fault)
+		}
+	}
 }
 
 // TestRepeatTimelineIsCompact: many runs give one line per fault in the
