@@ -194,9 +194,12 @@ func buildSpec(f checkFlags, set map[string]bool, env Env, lang wizard.Lang) (wi
 		t.Secret = checks.NewSecret(pw)
 	}
 	if f.passwordStdin {
-		line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+		line, err := bufio.NewReader(io.LimitReader(env.Stdin, maxPasswordLine)).ReadString('\n')
 		if err != nil && line == "" {
 			return spec, lang.T("cli.password_stdin")
+		}
+		if len(line) == maxPasswordLine && !strings.HasSuffix(line, "\n") {
+			return spec, lang.T("cli2.password_too_long", "max", maxPasswordLine-2)
 		}
 		t.Secret = checks.NewSecret(strings.TrimRight(line, "\r\n"))
 	}

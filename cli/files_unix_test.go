@@ -169,3 +169,19 @@ func BenchmarkFromErrorFileDevZero(b *testing.B) {
 		}
 	}
 }
+
+// TestPasswordStdinBounded: --password-stdin from a stream without a
+// newline (/dev/zero) ends with a message instead of growing the process.
+func TestPasswordStdinBounded(t *testing.T) {
+	zero, err := os.Open("/dev/zero")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer zero.Close()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), []string{"check", "--service", "imap", "--host", "", "--user", "ann", "--password-stdin", "--lang", "ru"},
+		Env{Stdin: zero, Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }})
+	if code != ExitUsage || !strings.Contains(errb.String(), "длиннее 4094") {
+		t.Fatalf("exit %d: %q", code, errb.String())
+	}
+}

@@ -21,6 +21,10 @@ const (
 	MinInterval     = time.Second      // --interval between runs
 )
 
+// maxPasswordLine bounds the line --password-stdin reads (with its CR LF),
+// so that a stream without a newline (/dev/zero) cannot grow the process.
+const maxPasswordLine = 4 << 10
+
 // limitMessage says which bound a value crosses, or "" when none.
 func limitMessage(t checks.Target, repeat int, interval time.Duration, lang wizard.Lang) string {
 	switch {
