@@ -35,6 +35,15 @@ func TestOutputKeepsModeAndFollowsLinks(t *testing.T) {
 		t.Fatalf("existing file: mode %v, %q", st.Mode(), data)
 	}
 
+	if os.Geteuid() == 0 {
+		// An administrator's run keeps a user's report the user's.
+		os.Chown(private, 65534, 65534)
+		run(t, "", nil, append(emptyHost, "--output", private)...)
+		if st, _ := os.Stat(private); st.Sys().(*syscall.Stat_t).Uid != 65534 || st.Mode().Perm() != 0o600 {
+			t.Fatalf("owner or mode changed: %v %+v", st.Mode(), st.Sys())
+		}
+	}
+
 	target := filepath.Join(dir, "target.json")
 	link := filepath.Join(dir, "link.json")
 	os.WriteFile(target, nil, 0o640)

@@ -25,11 +25,7 @@ func WriteFile(path string, data []byte) error {
 	if st != nil && !st.Mode().IsRegular() {
 		return writeInPlace(target, data)
 	}
-	mode := newFileMode
-	if st != nil {
-		mode = st.Mode().Perm()
-	}
-	return writeAtomic(target, data, mode)
+	return writeAtomic(target, data, st)
 }
 
 // CheckWritable tells before a run whether WriteFile(path) can succeed, so
@@ -115,8 +111,8 @@ func writeInPlace(path string, data []byte) error {
 }
 
 // writeAtomic writes a regular file through a synced temporary file renamed
-// over it, with the given mode.
-func writeAtomic(path string, data []byte, mode fs.FileMode) error {
+// over it; the file keeps the mode and owner of old, if there is one.
+func writeAtomic(path string, data []byte, old fs.FileInfo) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
@@ -132,6 +128,11 @@ func writeAtomic(path string, data []byte, mode fs.FileMode) error {
 	}
 	if err := tmp.Sync(); err != nil {
 		return fail(err)
+	}
+	mode := newFileMode
+	if old != nil {
+		mode = old.Mode().Perm()
+		keepOwner(tmp, old)
 	}
 	if err := tmp.Chmod(mode); err != nil {
 		return fail(err)
