@@ -15,9 +15,14 @@ import (
 // to them too.
 var StopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
 
-// SignalContext is a context cancelled by the first of StopSignals. After
-// stop, the signals have their default effect again (a second Ctrl+C
-// during the cleanup ends the program).
+// SignalContext is a context cancelled by the first of StopSignals. From
+// then on the signals have their default effect again: a second Ctrl+C
+// during the cleanup ends the program at once, as users expect.
 func SignalContext(parent context.Context) (ctx context.Context, stop context.CancelFunc) {
-	return signal.NotifyContext(parent, StopSignals...)
+	ctx, stop = signal.NotifyContext(parent, StopSignals...)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	return ctx, stop
 }
