@@ -194,3 +194,41 @@ func TestPasswordStdinBounded(t *testing.T) {
 		t.Fatalf("exit %d: %q", code, errb.String())
 	}
 }
+
+// tinyMount mounts a 64 KiB tmpfs (read-only when ro) on a temporary
+// folder for the test: root only. The mount is removed before the folder.
+func tinyMount(t *testing.T, ro bool) string {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a small file system needs root")
+	}
+	dir := t.TempDir()
+	flags := uintptr(0)
+	if ro {
+		flags = syscall.MS_RDONLY
+	}
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", flags, "size=64k"); err != nil {
+		t.Skip("cannot mount tmpfs:", err)
+	}
+	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
+	return dir
+}
+
+// TestOutputDiskFullAndReadOnlyInRussian: a full disk and a read-only one
+// are named in the user's language, without the temporary file's name,
+// and nothing is left behind.
+func TestOutputDiskFullAndReadOnlyInRussian(t *testing.T) {
+	ro := tinyMount(t, true)
+	code, _, errs := run(t, "", nil, append(emptyHost, "--output", filepath.Join(ro, "r.json"), "--lang", "ru")...)
+	if code != ExitUsage || !strings.Contains(errs, "только для чтения") || englishOS.MatchString(errs) {
+		t.Fatalf("read-only: exit %d, %q", code, errs)
+	}
+	full := tinyMount(t, false)
+	os.WriteFile(filepath.Join(full, "filler"), bytes.Repeat([]byte("x"), 60<<10), 0o644)
+	code, _, errs = run(t, "", nil, append(emptyHost, "--output", filepath.Join(full, "r.json"), "--lang", "ru")...)
+	if code != ExitInternal || !strings.Contains(errs, "на диске нет места") || englishOS.MatchString(errs) {
+		t.Fatalf("full: exit %d, %q", code, errs)
+	}
+	if entries, _ := os.ReadDir(full); len(entries) != 1 {
+		t.Fatalf("left behind on the full disk: %v", entries)
+	}
+}
