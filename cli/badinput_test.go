@@ -97,3 +97,16 @@ func TestGoodBoundsAreAccepted(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckHelpAndLanguageOfEveryCommand: check --help prints the usage
+// (exit 0); an unknown --lang is unusable for every command.
+func TestCheckHelpAndLanguageOfEveryCommand(t *testing.T) {
+	if code, out, _ := run(t, "", nil, "check", "--help", "--lang", "ru"); code != ExitOK || !strings.Contains(out, "Использование") {
+		t.Fatalf("check --help: exit %d, %q", code, out)
+	}
+	for _, cmd := range []string{"check", "explain", "version", "lab"} {
+		if code, out, errs := run(t, "", nil, cmd, "--lang", "xx"); code != ExitUsage || out != "" || !strings.Contains(errs, "“xx”") {
+			t.Errorf("%s --lang xx: exit %d, %q %q", cmd, code, out, errs)
+		}
+	}
+}
