@@ -77,9 +77,8 @@ func CleanHost(raw string) (host string, port int, changes []string, problem str
 		return "", port, changes, InputEmpty
 	}
 	if a, err := netip.ParseAddr(h); err == nil {
-		if a.Zone() != "" {
-			return h, port, changes, InputInvalid
-		}
+		// An IPv6 zone ("fe80::1%eth0") names the interface of a
+		// link-local address; it is kept as typed.
 		return a.String(), port, changes, ""
 	}
 	if !isASCII(h) {

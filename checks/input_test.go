@@ -30,6 +30,9 @@ func TestCleanHost(t *testing.T) {
 		{"[::1]:25", "::1", 25, []string{"brackets", "port"}, ""},
 		{"[2001:db8::1]", "2001:db8::1", 0, []string{"brackets"}, ""},
 		{"2001:db8::1", "2001:db8::1", 0, nil, ""},
+		// An IPv6 zone literal is an address, not a mistyped name (issue 13).
+		{"fe80::1%lo", "fe80::1%lo", 0, nil, ""},
+		{"[fe80::1%eth0]:2525", "fe80::1%eth0", 2525, []string{"brackets", "port"}, ""},
 		{"127.0.0.1:2525", "127.0.0.1", 2525, []string{"port"}, ""},
 		{"mail.example.com.", "mail.example.com", 0, []string{"trailing-dot"}, ""},
 		{"mail.example.com.:25", "mail.example.com", 25, []string{"port", "trailing-dot"}, ""},

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -49,8 +48,11 @@ func check(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 	fs.StringVar(&f.output, "output", "", "")
 	fs.StringVar(&f.practice, "practice", "", "")
 	fs.StringVar(&f.program, "program", "", "")
-	if err := fs.Parse(args); err != nil {
-		return usage(env, lang, lang.T("cli.bad_flag", "error", err.Error()))
+	if msg, help := parseFlags(fs, args, lang); help || msg != "" {
+		if help {
+			return printOut(env, lang, lang.T("cli.usage")+"\n")
+		}
+		return usage(env, lang, msg)
 	}
 	if fs.NArg() > 0 {
 		return usage(env, lang, lang.T("cli.extra_args", "args", strings.Join(fs.Args(), " ")))
@@ -91,13 +93,19 @@ func check(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 	if !ok {
 		return usage(env, lang, lang.T("cli.bad_value", "flag", "--format", "value", f.format))
 	}
+	if f.output == "-" {
+		f.output = ""
+	}
 	if f.output != "" {
-		if err := writable(f.output); err != nil {
-			return usage(env, lang, lang.T("cli.output_unwritable", "path", f.output, "error", err.Error()))
+		if err := wizard.CheckWritable(f.output); err != nil {
+			return usage(env, lang, lang.T("cli.output_unwritable", "path", f.output, "error", osText(err, lang)))
 		}
 	}
 	if isTerminal(env.Stderr) {
 		spec.Options.Observer = progress(env.Stderr, lang)
+	}
+	if spec.Repeat > 1 {
+		spec.OnRunDone = runLine(env.Stderr, spec.Repeat, lang)
 	}
 	rep, err := wizard.Check(ctx, spec)
 	var inErr *checks.InputError
@@ -105,23 +113,23 @@ func check(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 	case errors.As(err, &inErr):
 		return usage(env, lang, inputMessage(inErr, lang))
 	case rep == nil:
-		fmt.Fprintln(env.Stderr, lang.T("cli.failed", "error", err))
+		printErr(env, lang.T("cli.failed", "error", err))
 		return ExitInternal
 	case err != nil:
-		fmt.Fprintln(env.Stderr, lang.T("cli.canceled"))
+		printErr(env, lang.T("cli.canceled"))
 	}
 	data, rerr := rep.Render(lang, format)
 	if rerr != nil {
-		fmt.Fprintln(env.Stderr, lang.T("cli.failed", "error", rerr))
+		printErr(env, lang.T("cli.failed", "error", rerr))
 		return ExitInternal
 	}
 	if f.output != "" {
 		if werr := wizard.WriteFile(f.output, data); werr != nil {
-			fmt.Fprintln(env.Stderr, lang.T("cli.output_unwritable", "path", f.output, "error", werr.Error()))
+			printErr(env, lang.T("cli2.output_failed", "path", f.output, "error", osText(werr, lang)))
 			return ExitInternal
 		}
-	} else if _, werr := env.Stdout.Write(data); werr != nil {
-		return ExitInternal
+	} else if code := writeOut(env, lang, data); code != ExitOK {
+		return code
 	}
 	if err != nil {
 		return ExitInternal
@@ -141,12 +149,16 @@ func buildSpec(f checkFlags, set map[string]bool, env Env, lang wizard.Lang) (wi
 		Security: checks.Security(strings.ToLower(f.security)), FTPMode: checks.FTPMode(strings.ToLower(f.ftpMode)),
 		User: f.user, Resolver: f.resolver,
 	}
+	var err error
+	if t.Timeout, err = time.ParseDuration(f.timeout); err != nil || t.Timeout <= 0 {
+		return spec, lang.T("cli.bad_value", "flag", "--timeout", "value", f.timeout)
+	}
 	if set["from-error"] || set["from-error-file"] {
 		text := f.fromError
 		if set["from-error-file"] {
-			data, err := readInput(f.fromErrorFile, env.Stdin)
+			data, err := readInput(f.fromErrorFile, env.Stdin, min(t.Timeout, MaxTimeout))
 			if err != nil {
-				return spec, lang.T("cli.from_error_unreadable", "path", f.fromErrorFile, "error", err.Error())
+				return spec, lang.T("cli.from_error_unreadable", "path", f.fromErrorFile, "error", osText(err, lang))
 			}
 			text = data
 		}
@@ -167,10 +179,6 @@ func buildSpec(f checkFlags, set map[string]bool, env Env, lang wizard.Lang) (wi
 	if set["port"] && (f.port < 1 || f.port > 65535) {
 		return spec, lang.T("cli.bad_port", "value", f.port)
 	}
-	var err error
-	if t.Timeout, err = time.ParseDuration(f.timeout); err != nil || t.Timeout <= 0 {
-		return spec, lang.T("cli.bad_value", "flag", "--timeout", "value", f.timeout)
-	}
 	if spec.Interval, err = time.ParseDuration(f.interval); err != nil || spec.Interval < 0 {
 		return spec, lang.T("cli.bad_value", "flag", "--interval", "value", f.interval)
 	}
@@ -184,13 +192,22 @@ func buildSpec(f checkFlags, set map[string]bool, env Env, lang wizard.Lang) (wi
 	} else if t.User != "" {
 		t.TransferSize = checks.DefaultTransferSize
 	}
+	if msg := limitMessage(t, f.repeat, spec.Interval, lang); msg != "" {
+		return spec, msg
+	}
+	if set["resolver"] && !validResolver(f.resolver) {
+		return spec, lang.T("cli2.bad_resolver", "value", f.resolver)
+	}
 	if pw := env.Getenv("ASSISTANT_PASSWORD"); pw != "" {
 		t.Secret = checks.NewSecret(pw)
 	}
 	if f.passwordStdin {
-		line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+		line, err := bufio.NewReader(io.LimitReader(env.Stdin, maxPasswordLine)).ReadString('\n')
 		if err != nil && line == "" {
 			return spec, lang.T("cli.password_stdin")
+		}
+		if len(line) == maxPasswordLine && !strings.HasSuffix(line, "\n") {
+			return spec, lang.T("cli2.password_too_long", "max", maxPasswordLine-2)
 		}
 		t.Secret = checks.NewSecret(strings.TrimRight(line, "\r\n"))
 	}
@@ -212,35 +229,9 @@ func inputMessage(e *checks.InputError, lang wizard.Lang) string {
 }
 
 func usage(env Env, lang wizard.Lang, msg string) int {
-	fmt.Fprintln(env.Stderr, msg)
-	fmt.Fprintln(env.Stderr, lang.T("cli.see_help"))
+	printErr(env, msg)
+	printErr(env, lang.T("cli.see_help"))
 	return ExitUsage
-}
-
-// readInput reads a file, or standard input for "-".
-func readInput(path string, stdin io.Reader) (string, error) {
-	var data []byte
-	var err error
-	if path == "-" {
-		data, err = io.ReadAll(io.LimitReader(stdin, 1<<20))
-	} else {
-		data, err = os.ReadFile(path)
-	}
-	return string(data), err
-}
-
-// writable checks before the run that the report can be written there, so
-// that a long run does not end in an unwritable path.
-func writable(path string) error {
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return errors.New("is a directory")
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".assistant-probe-*")
-	if err != nil {
-		return err
-	}
-	f.Close()
-	return os.Remove(f.Name())
 }
 
 func isTerminal(w io.Writer) bool {
@@ -258,6 +249,6 @@ func progress(w io.Writer, lang wizard.Lang) checks.Observer {
 		if r.Status == checks.StatusRunning || r.Status == checks.StatusPending {
 			return
 		}
-		fmt.Fprintf(w, "%-8s %s: %s\n", wizard.StatusText(r.Status, lang), wizard.CheckTitle(r.ID, lang), wizard.CheckSummary(r, lang))
+		fmt.Fprint(w, wizard.TermSafe(fmt.Sprintf("%-8s %s: %s\n", wizard.StatusText(r.Status, lang), wizard.CheckTitle(r.ID, lang), wizard.CheckSummary(r, lang))))
 	}
 }

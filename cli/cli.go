@@ -6,7 +6,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -47,8 +46,11 @@ func Main(ctx context.Context, args []string, env Env) int {
 	}
 	lang := langFromArgs(args)
 	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, lang.T("cli.usage"))
+		printErr(env, lang.T("cli.usage"))
 		return ExitUsage
+	}
+	if msg := langError(args, lang); msg != "" {
+		return usage(env, lang, msg)
 	}
 	switch args[0] {
 	case "check":
@@ -58,14 +60,12 @@ func Main(ctx context.Context, args []string, env Env) int {
 	case "lab":
 		return lab(ctx, args[1:], env, lang)
 	case "version", "--version", "-v":
-		fmt.Fprintf(env.Stdout, "%s %s\n", Name, Version)
-		return ExitOK
+		return printOut(env, lang, Name+" "+Version+"\n")
 	case "help", "--help", "-h":
-		fmt.Fprintln(env.Stdout, lang.T("cli.usage"))
-		return ExitOK
+		return printOut(env, lang, lang.T("cli.usage")+"\n")
 	}
-	fmt.Fprintln(env.Stderr, lang.T("cli.unknown_command", "command", args[0]))
-	fmt.Fprintln(env.Stderr, lang.T("cli.usage"))
+	printErr(env, lang.T("cli.unknown_command", "command", args[0]))
+	printErr(env, lang.T("cli.usage"))
 	return ExitUsage
 }
 

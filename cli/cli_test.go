@@ -96,7 +96,7 @@ func TestUnusableInputExits2InUsersLanguage(t *testing.T) {
 		{[]string{"check", "--host", "x"}, "--service"},
 		{[]string{"check", "--service", "ftp", "--host", "x", "--transfer-size", "lots"}, "--transfer-size"},
 		{[]string{"check", "--service", "ftp", "--host", "x", "--timeout", "soon", "--lang=ru"}, "не подходит"},
-		{[]string{"check", "--no-such-flag", "--lang", "ru"}, "командную строку"},
+		{[]string{"check", "--no-such-flag", "--lang", "ru"}, "Флага --no-such-flag нет"},
 		{[]string{"frobnicate"}, "Unknown command"},
 	}
 	for _, c := range cases {
@@ -211,9 +211,13 @@ func TestVersion(t *testing.T) {
 }
 
 func TestRepeatRecordsRuns(t *testing.T) {
-	code, out, _ := run(t, "", nil, "check", "--service", "ftp", "--host", "", "--repeat", "2", "--interval", "10ms", "--format", "json")
+	code, out, errs := run(t, "", nil, "check", "--service", "ftp", "--host", "", "--repeat", "2", "--interval", "1s", "--format", "json")
 	if code != ExitProblem {
 		t.Fatalf("exit %d", code)
+	}
+	// Each run's outcome is streamed on stderr as it ends.
+	if !strings.Contains(errs, "Run 1/2 ") || !strings.Contains(errs, "Run 2/2 ") || !strings.Contains(errs, "input:not-found") {
+		t.Fatalf("stderr lacks the run lines: %q", errs)
 	}
 	r := decode(t, out)
 	if len(r.Runs) != 2 || r.Runs[0].Status != "fail" || len(r.Runs[0].Faults) == 0 {

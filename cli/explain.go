@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"strings"
 
 	"assistant/wizard"
@@ -11,9 +10,9 @@ func explain(args []string, env Env, lang wizard.Lang) int {
 	rest := withoutLang(args)
 	text := strings.Join(rest, " ")
 	if len(rest) == 0 || text == "-" {
-		data, err := readInput("-", env.Stdin)
+		data, err := readInput("-", env.Stdin, 0)
 		if err != nil {
-			fmt.Fprintln(env.Stderr, lang.T("cli.failed", "error", err))
+			printErr(env, lang.T("cli.failed", "error", osText(err, lang)))
 			return ExitInternal
 		}
 		text = data
@@ -21,6 +20,5 @@ func explain(args []string, env Env, lang wizard.Lang) int {
 	if strings.TrimSpace(text) == "" {
 		return usage(env, lang, lang.T("cli.explain_empty"))
 	}
-	fmt.Fprint(env.Stdout, wizard.Explain(wizard.Decode(text), lang))
-	return ExitOK
+	return printOut(env, lang, wizard.Explain(wizard.Decode(text), lang))
 }

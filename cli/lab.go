@@ -29,7 +29,7 @@ func practiceFailed(env Env, lang wizard.Lang, id practice.ID, err error) int {
 	case errors.Is(err, practice.ErrUnknown):
 		return usage(env, lang, lang.T("cli.practice_unknown", "id", string(id), "ids", practiceIDs()))
 	}
-	fmt.Fprintln(env.Stderr, lang.T("cli.failed", "error", err))
+	printErr(env, lang.T("cli.failed", "error", osText(err, lang)))
 	return ExitInternal
 }
 

@@ -6,6 +6,8 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"assistant/checks"
 )
@@ -57,7 +59,7 @@ type viewRun struct {
 }
 
 func (r *Report) view(l Lang) view {
-	t := r.Target.WithDefaults()
+	t := r.checkedTarget()
 	v := view{Lang: l, Label: func(k string) string { return l.T("report." + k) }}
 	v.Heading = l.T("report.heading", "service", strings.ToUpper(string(t.Service)), "host", displayHost(r.Target.Host, l), "port", t.Port)
 	v.Created = r.Created.Format("2006-01-02 15:04:05 MST")
@@ -100,10 +102,7 @@ func (r *Report) view(l Lang) view {
 		}
 		v.Checks = append(v.Checks, vc)
 	}
-	for _, run := range r.Runs {
-		v.Runs = append(v.Runs, viewRun{Time: run.Started.Format("15:04:05"), Status: run.Status,
-			Text: StatusText(run.Status, l), Faults: strings.Join(run.Faults, ", ")})
-	}
+	v.Runs = timeline(r.Runs, l)
 	v.Env = []row{
 		{l.T("report.tool"), r.Tool.Name + " " + r.Tool.Version},
 		{l.T("report.system"), r.Env.OS + "/" + r.Env.Arch + ", " + r.Env.Go},
@@ -111,6 +110,100 @@ func (r *Report) view(l Lang) view {
 		{l.T("report.timezone"), r.Env.TimeZone},
 	}
 	return v
+}
+
+// timeline is the compact form of a repeated check's runs: one row for all
+// of them (how many, how many failed, first and last start) and one per
+// fault (how many runs had it, first and last time), in the order the
+// faults first appeared; a thousand runs stay a few lines.
+func timeline(runs []RunRecord, l Lang) []viewRun {
+	if len(runs) == 0 {
+		return nil
+	}
+	span := func(first, last time.Time) string {
+		if first.Equal(last) {
+			return first.Format("15:04:05")
+		}
+		return first.Format("15:04:05") + "–" + last.Format("15:04:05")
+	}
+	type tally struct {
+		n           int
+		first, last time.Time
+	}
+	failed := 0
+	var order []string
+	faults := map[string]*tally{}
+	for _, run := range runs {
+		if run.Status == checks.StatusFail {
+			failed++
+		}
+		for _, f := range run.Faults {
+			t := faults[f]
+			if t == nil {
+				t = &tally{first: run.Started}
+				faults[f] = t
+				order = append(order, f)
+			}
+			t.n++
+			t.last = run.Started
+		}
+	}
+	all := viewRun{Time: span(runs[0].Started, runs[len(runs)-1].Started), Status: checks.StatusPass,
+		Text: l.T("cli2.runs.total", "runs", len(runs), "failed", failed)}
+	if failed > 0 {
+		all.Status = checks.StatusFail
+	}
+	rows := []viewRun{all}
+	for _, f := range order {
+		t := faults[f]
+		rows = append(rows, viewRun{Time: span(t.first, t.last), Status: checks.StatusFail,
+			Text: l.T("cli2.runs.fault", "count", t.n), Faults: f})
+	}
+	return rows
+}
+
+// TermSafe makes text safe to print on a terminal: control characters
+// (except newline and tab), DEL, C1 controls, line separators and the
+// bidirectional overrides that reorder what is shown become visible escapes
+// (\x1b, \u202e), and bytes that are not UTF-8 become \xNN. Every text
+// the tool prints (the text and Markdown reports, explain, progress and
+// messages) passes through it, so a server's greeting or a pasted message
+// cannot move the cursor, retitle the window or hide what follows.
+func TermSafe(s string) string {
+	i := 0
+	for i < len(s) && (s[i] >= 0x20 && s[i] < 0x7f || s[i] == '\n' || s[i] == '\t') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	b.WriteString(s[:i])
+	for s = s[i:]; s != ""; s = s[i:] {
+		r, n := utf8.DecodeRuneInString(s)
+		i = n
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, "\\x%02x", s[0])
+		case r == '\n' || r == '\t':
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case r >= 0x80 && r <= 0x9f, unsafeFormat(r):
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteString(s[:n])
+		}
+	}
+	return b.String()
+}
+
+// unsafeFormat reports the invisible runes that change how a terminal
+// shows the text around them: the bidirectional marks, embeddings,
+// overrides and isolates, and the line and paragraph separators.
+func unsafeFormat(r rune) bool {
+	return r == 0x061c || r == 0x200e || r == 0x200f || r >= 0x2028 && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }
 
 // faultLine is the fault's technical form: kind, stage, WinSock code, detail.
@@ -195,7 +288,7 @@ func renderText(v view) string {
 	if len(v.Runs) > 0 {
 		line("%s", v.Label("runs"))
 		for _, r := range v.Runs {
-			line("  %s %s %s", r.Time, statusMark[r.Status], r.Faults)
+			line("  %s %s %s%s", r.Time, statusMark[r.Status], r.Text, prefixed(": ", r.Faults))
 		}
 		line("")
 	}

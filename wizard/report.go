@@ -3,11 +3,10 @@ package wizard
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"assistant/checks"
 )
@@ -139,53 +138,32 @@ func (r *Report) Problem() bool {
 	return false
 }
 
+// checkedTarget is the target with its defaults and the port the checks
+// actually used: a port typed into the host ("[::1]:2525") is taken by the
+// input check.
+func (r *Report) checkedTarget() checks.Target {
+	t := r.Target.WithDefaults()
+	for _, res := range r.Results {
+		if res.Input != nil && res.Input.Port != 0 && res.Input.Problem == "" {
+			t.Port = res.Input.Port
+		}
+	}
+	return t
+}
+
 // Render writes the report in a language and format.
 func (r *Report) Render(l Lang, f Format) ([]byte, error) {
 	switch f {
 	case FormatJSON:
 		return r.renderJSON(l)
 	case FormatMarkdown:
-		return []byte(renderMarkdown(r.view(l))), nil
+		return []byte(TermSafe(renderMarkdown(r.view(l)))), nil
 	case FormatHTML:
 		return renderHTML(r.view(l))
 	case FormatText, "":
-		return []byte(renderText(r.view(l))), nil
+		return []byte(TermSafe(renderText(r.view(l)))), nil
 	}
 	return nil, fmt.Errorf("unknown report format %q", f)
-}
-
-// WriteFile writes data to path atomically: a temporary file in the same
-// folder, synced and renamed over the target, removed on any failure.
-func WriteFile(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	fail := func(err error) error {
-		tmp.Close()
-		os.Remove(name)
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(name)
-		return err
-	}
-	if err := os.Rename(name, path); err != nil {
-		os.Remove(name)
-		return err
-	}
-	return nil
 }
 
 // JSON report, version 1 of the contract in cli-and-report.md.
@@ -278,7 +256,7 @@ func checkFacts(r checks.Result) any {
 }
 
 func (r *Report) renderJSON(l Lang) ([]byte, error) {
-	t := r.Target.WithDefaults()
+	t := r.checkedTarget()
 	out := jsonReport{
 		Format: "assistant-report", Version: 1, Tool: r.Tool,
 		Created: r.Created.UTC().Format(time.RFC3339), Lang: l,
@@ -318,5 +296,22 @@ func (r *Report) renderJSON(l Lang) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(data, '\n'), nil
+	return append(jsonTermSafe(data), '\n'), nil
+}
+
+// jsonTermSafe writes the runes TermSafe escapes that encoding/json leaves
+// raw (DEL, C1 controls, bidirectional overrides) as \uXXXX escapes: the
+// same JSON to a parser, harmless on a terminal.
+func jsonTermSafe(data []byte) []byte {
+	out := make([]byte, 0, len(data))
+	for len(data) > 0 {
+		r, n := utf8.DecodeRune(data)
+		if r == 0x7f || r >= 0x80 && r <= 0x9f || unsafeFormat(r) {
+			out = fmt.Appendf(out, "\\u%04x", r)
+		} else {
+			out = append(out, data[:n]...)
+		}
+		data = data[n:]
+	}
+	return out
 }

@@ -23,6 +23,8 @@ type RunSpec struct {
 	Tool     Tool
 	// OnRun is told when run i (from 0) starts; may be nil.
 	OnRun func(i int, started time.Time)
+	// OnRunDone is told each run's outcome as it ends; may be nil.
+	OnRunDone func(i int, rec RunRecord)
 }
 
 // Check runs the checks as the spec says and returns the report with its
@@ -54,6 +56,9 @@ func Check(ctx context.Context, spec RunSpec) (*Report, error) {
 		}
 		runs = append(runs, res)
 		started = append(started, now)
+		if spec.OnRunDone != nil {
+			spec.OnRunDone(i, NewRunRecord(now, res))
+		}
 	}
 	rep := newReport(spec.Tool, created, spec.Target, spec.Pasted, runs, started)
 	if spec.Program != ProgramUnknown {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
 	"assistant/checks"
@@ -26,17 +27,26 @@ func main() {
 		return
 	}
 	useParentConsole()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := cli.SignalContext(context.Background())
 	code := cli.Main(ctx, os.Args[1:], cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
 	stop()
 	os.Exit(code)
 }
 
-// openWindow shows the wizard until the window is closed. With
+// openWindow shows the wizard until the window is closed, or until one of
+// cli.StopSignals asks the program to end: both quit the app, and ui.Run
+// then cancels a running check and waits for its cleanup. With
 // ASSISTANT_SCREENSHOT_STEP set (scripts/screenshots) it opens on that
 // step with demo settings instead of the remembered ones.
 func openWindow() {
 	a := app.NewWithID(appID)
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, cli.StopSignals...)
+	go func() {
+		<-sig
+		signal.Stop(sig) // a second signal during the cleanup ends the program
+		fyne.Do(a.Quit)
+	}()
 	tool := wizard.Tool{Name: cli.Name, Version: cli.Version}
 	if step := os.Getenv("ASSISTANT_SCREENSHOT_STEP"); step != "" {
 		s := wizard.NewSession(nil, tool, checks.Options{})
