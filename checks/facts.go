@@ -126,6 +126,14 @@ type AuthFacts struct {
 	Accepted  bool   `json:"accepted"`
 	Code      int    `json:"code,omitempty"`
 	Reply     string `json:"reply,omitempty"`
+	// Lines is the whole refusal: every line of a multi-line SMTP reply,
+	// or the IMAP alerts sent with the completion, then the completion.
+	Lines []string `json:"lines,omitempty"`
+	// Enhanced is an SMTP refusal's RFC 3463 enhanced status code ("5.7.9").
+	Enhanced string `json:"enhanced,omitempty"`
+	// RespCode is a POP3 / IMAP refusal's response code, upper-cased
+	// ("AUTH", "ALERT", "AUTHENTICATIONFAILED", "WEBALERT").
+	RespCode string `json:"resp_code,omitempty"`
 	// Anonymous marks an FTP anonymous login, tried without a user only to
 	// enable the listing tests.
 	Anonymous bool `json:"anonymous,omitempty"`
