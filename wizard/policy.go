@@ -30,18 +30,18 @@ type mailProvider struct {
 
 // providers lists the providers whose login policy the diagnosis knows.
 var providers = []mailProvider{
-	{ID: "google", Name: "Google (Gmail)", Domains: []string{"gmail.com", "googlemail.com", "google.com"}, AppPassword: true,
+	{ID: "google", Name: "Gmail", Domains: []string{"gmail.com", "googlemail.com", "google.com"}, AppPassword: true,
 		AppPasswordURL: "https://myaccount.google.com/apppasswords",
 		EnableURL:      "https://mail.google.com/mail/#settings/fwdandpop"},
-	{ID: "microsoft", Name: "Microsoft (Outlook.com, Microsoft 365)",
+	{ID: "microsoft", Name: "Microsoft 365 / Outlook.com",
 		Domains:   []string{"office365.com", "outlook.com", "hotmail.com", "live.com"},
 		EnableURL: "https://aka.ms/smtp_auth_disabled"},
-	{ID: "yandex", Name: "Yandex", Domains: []string{"yandex.ru", "yandex.com", "yandex.net"}, AppPassword: true,
+	{ID: "yandex", Name: "Yandex Mail", Domains: []string{"yandex.ru", "yandex.com", "yandex.net"}, AppPassword: true,
 		AppPasswordURL: "https://id.yandex.ru/security/app-passwords",
 		EnableURL:      "https://mail.yandex.ru/#setup/client"},
 	{ID: "mailru", Name: "Mail.ru", Domains: []string{"mail.ru"}, AppPassword: true,
 		AppPasswordURL: "https://help.mail.ru/mail/security/protection/external"},
-	{ID: "apple", Name: "Apple (iCloud Mail)", Domains: []string{"mail.me.com", "icloud.com"}, AppPassword: true,
+	{ID: "apple", Name: "iCloud Mail", Domains: []string{"mail.me.com", "icloud.com"}, AppPassword: true,
 		AppPasswordURL: "https://support.apple.com/en-us/HT204397"},
 	{ID: "yahoo", Name: "Yahoo Mail", Domains: []string{"yahoo.com", "yahoodns.net"}, AppPassword: true,
 		AppPasswordURL: "https://help.yahoo.com/kb/SLN15241.html"},
