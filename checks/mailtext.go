@@ -230,6 +230,7 @@ func (r *mailRun) open() (bool, error) {
 		return false, err
 	}
 	r.facts.Greeting, r.greeted = text, true
+	r.s.serverTime(r.facts, text)
 	r.rec.Step("greeting", text, nil)
 	return preauth, r.capabilities()
 }

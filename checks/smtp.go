@@ -112,6 +112,7 @@ func (p *smtpProbe) greet() error {
 	code, msg, err := p.reply(220)
 	if code != 0 {
 		p.facts.Greeting = msg
+		p.s.serverTime(p.facts, msg)
 	}
 	var pe textproto.ProtocolError
 	if errors.As(err, &pe) {

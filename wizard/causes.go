@@ -46,5 +46,5 @@ var AllCauses = []Cause{
 	TLSHandshake, GreetingTimeout, ConnectionReset, ConnectionAborted, ServerBusy, AuthFailed,
 	AuthRequired, AuthUnavailable, FTPPassiveBlocked, FTPActiveBlocked, FTPPasvAddress,
 	FTPModeRefused, TransferInterrupted, TransferSlow, Intermittent, AppPasswordRequired,
-	OAuthRequired, AccessDisabled, NoProblemFound,
+	OAuthRequired, AccessDisabled, ClockSkew, NoProblemFound,
 }

@@ -49,7 +49,7 @@ func Diagnose(t checks.Target, results []checks.Result) []Finding {
 var precedence = []Cause{
 	HostMissing, HostMalformed, DNSNotFound, DNSFailure,
 	NetworkUnreachable, PortBlocked, WrongPort, ServiceDown,
-	SecurityMismatch, TLSIntercepted, TLSCertificate, TLSHandshake, StartTLSUnavailable,
+	SecurityMismatch, ClockSkew, TLSIntercepted, TLSCertificate, TLSHandshake, StartTLSUnavailable,
 	ServerBusy, GreetingTimeout,
 	AppPasswordRequired, OAuthRequired, AccessDisabled, AuthUnavailable, AuthFailed, AuthRequired,
 	FTPPasvAddress, FTPModeRefused, FTPPassiveBlocked, FTPActiveBlocked,

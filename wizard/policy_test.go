@@ -64,7 +64,7 @@ func respCodeOf(reply string) string {
 
 func policyCases() []diagCase {
 	gmailSMTP := pattern("application-specific password required", checks.SMTP)
-	return []diagCase{
+	return append(clockCases(), []diagCase{
 		{name: "Gmail 534-5.7.9 app password", want: AppPasswordRequired, conf: High, evidence: []string{"auth"},
 			facts: map[string]string{"provider": "Gmail", "app_password_url": "https://myaccount.google.com/apppasswords",
 				"reply": strings.ReplaceAll(gmailSMTP, "\r\n", " ")},
@@ -111,7 +111,7 @@ func policyCases() []diagCase {
 				r.Server.AuthMechs, r.Server.Capabilities = nil, []string{"IMAP4rev1", "LOGINDISABLED"}
 			}).with(checks.CheckAuth, func(r *checks.Result) { r.Auth.Accepted, r.Auth.Offered, r.Auth.Mechanism = false, false, "" }).
 				fail(checks.CheckAuth, flt(checks.FaultProtocol, checks.StageAuth), false)},
-	}
+	}...)
 }
 
 // TestPolicyPatternsSourced: every pattern names a known provider and a

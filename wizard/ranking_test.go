@@ -19,6 +19,7 @@ func TestRanking(t *testing.T) {
 		{OAuthRequired, AuthFailed, "password logins are off: re-typing cannot help"},
 		{AccessDisabled, AuthFailed, "access switched off: re-typing cannot help"},
 		{OAuthRequired, AuthUnavailable, "LOGINDISABLED after TLS: OAuth2 expected"},
+		{ClockSkew, TLSCertificate, "the clock, not the certificate, is wrong"},
 		{SecurityMismatch, TLSHandshake, "the setting explains the handshake failure"},
 		{TLSIntercepted, TLSCertificate, "the antivirus presents the certificate"},
 		{DNSNotFound, ConnectionReset, "nothing was connected"},

@@ -111,3 +111,67 @@ func TestScenarioOAuthOnly(t *testing.T) {
 		})
 	}
 }
+
+// exchangeGreeting is Exchange's banner as Microsoft documents it ("220
+// mail1.fabrikam.com Microsoft ESMTP MAIL Service ready at Fri, 5 Aug 2016
+// 16:24:41 -0700", https://learn.microsoft.com/en-us/exchange/mail-flow/test-smtp-with-telnet),
+// with the peer's own time.
+func exchangeGreeting(now time.Time) string {
+	return "220 mail1.fabrikam.com Microsoft ESMTP MAIL Service ready at " + now.Format("Mon, 2 Jan 2006 15:04:05 -0700")
+}
+
+// TestScenarioClockSkew: the server's certificate is valid by its own
+// clock (stated in its greeting), this computer's clock (injected) is off
+// by a year either way; and without the server's time, a not yet valid
+// certificate is clock-skew with medium confidence.
+func TestScenarioClockSkew(t *testing.T) {
+	cases := []struct {
+		name     string
+		offset   time.Duration
+		greeting bool
+		conf     Confidence
+		quoted   []string
+	}{
+		{"clock a year ahead: expired", 365 * 24 * time.Hour, true, High, []string{"365"}},
+		{"clock a year behind: not yet valid", -365 * 24 * time.Hour, true, High, []string{"365"}},
+		{"clock behind, no date in the greeting", -365 * 24 * time.Hour, false, Medium, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			cert, ca, err := faultpeer.NewServerCert("Test CA", faultpeer.LeafOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := faultpeer.SMTPOptions{TLS: faultpeer.ServerConfig(cert)}
+			if c.greeting {
+				o.Greeting = exchangeGreeting(time.Now())
+			}
+			p, err := faultpeer.SMTP(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { p.Close() })
+			closed, err := faultpeer.RefusingPort()
+			if err != nil {
+				t.Fatal(err)
+			}
+			tg := checks.Target{Service: checks.SMTP, Host: "127.0.0.1", Port: p.Port(), Security: checks.SecurityStartTLS,
+				Timeout: 1500 * time.Millisecond}
+			local := func() time.Time { return time.Now().Add(c.offset) }
+			rep, err := Check(context.Background(), RunSpec{Target: tg, Options: checks.Options{RootCAs: ca.Pool, Clock: local,
+				Ports: []checks.StandardPort{{Port: closed}}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			quoted := append([]string{clockText(local())[:10]}, c.quoted...)
+			if c.greeting {
+				quoted = append(quoted, clockText(time.Now())[:10])
+			}
+			top := wantTop(t, rep, ClockSkew, quoted...)
+			if top.Confidence != c.conf {
+				t.Errorf("confidence %s, want %s", top.Confidence, c.conf)
+			}
+		})
+	}
+}

@@ -89,3 +89,38 @@ func assertFinished(t *testing.T, l wizard.Lang, f wizard.Finding) {
 		}
 	}
 }
+
+// TestRealScenarioClockSkew: exim states its own date in its greeting;
+// with this computer's clock (injected) two years ahead, its certificate
+// is expired by our clock and valid by exim's: clock-skew, both clocks
+// quoted.
+func TestRealScenarioClockSkew(t *testing.T) {
+	exim := realpeer.Exim(t, realpeer.EximOptions{})
+	local := func() time.Time { return time.Now().AddDate(2, 0, 0) }
+	tg := checks.Target{Service: checks.SMTP, Host: "127.0.0.1", Port: exim.Submission, Security: checks.SecurityStartTLS,
+		Timeout: 2 * time.Second}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	rep, err := wizard.Check(ctx, wizard.RunSpec{Target: tg, Options: checks.Options{RootCAs: exim.CA.Pool, Clock: local,
+		Ports: []checks.StandardPort{{Port: exim.Submission, Security: checks.SecurityStartTLS}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	smtp := checks.Find(rep.Results, checks.CheckSMTP)
+	if smtp.Server == nil || smtp.Server.Time.IsZero() || time.Since(smtp.Server.Time).Abs() > time.Minute {
+		t.Fatalf("exim's greeting date not read: %+v", smtp.Server)
+	}
+	if len(rep.Findings) == 0 || rep.Findings[0].Cause != wizard.ClockSkew || rep.Findings[0].Confidence != wizard.High {
+		t.Fatalf("findings %+v, want clock-skew first", rep.Findings)
+	}
+	top := rep.Findings[0]
+	for _, l := range wizard.Langs {
+		e := top.Explanation(l)
+		for _, q := range []string{local().UTC().Format("2006-01-02"), time.Now().UTC().Format("2006-01-02")} {
+			if !strings.Contains(e, q) {
+				t.Errorf("%s: %q does not quote %s", l, e, q)
+			}
+		}
+		assertFinished(t, l, top)
+	}
+}
