@@ -40,6 +40,13 @@ func clockCases() []diagCase {
 			run: certRun(checks.TLSNotYetValid, server.AddDate(0, -3, 0), nb, na, "mx.example.com ESMTP")},
 		{name: "expired, and the server's clock agrees", want: TLSCertificate, conf: High, not: []Cause{ClockSkew},
 			run: certRun(checks.TLSExpired, server.AddDate(1, 0, 0), nb, na, "mx.example.com ESMTP Exim 4.96 "+server.AddDate(1, 0, 0).Format(time.RFC1123Z))},
+		{name: "implicit TLS: the server's time from port 25's greeting", want: ClockSkew, conf: High,
+			evidence: []string{"tls", "ports"}, facts: map[string]string{"time_source": "ports"},
+			run: newRun(checks.SMTP, 465, checks.SecurityTLS).with(checks.CheckPorts, func(r *checks.Result) {
+				r.Ports[0].Greeting = greeting
+			}).with(checks.CheckTLS, func(r *checks.Result) {
+				r.TLS.Problem, r.TLS.NotBefore, r.TLS.NotAfter, r.TLS.CheckedAt = checks.TLSExpired, nb, na, server.AddDate(1, 0, 0)
+			}).fail(checks.CheckTLS, checks.Fault{Kind: checks.FaultTLS, Stage: checks.StageTLSHandshake, TLS: checks.TLSExpired}, true)},
 		{name: "expired without the server's time stays tls-certificate", want: TLSCertificate, conf: High, not: []Cause{ClockSkew},
 			run: certRun(checks.TLSExpired, server.AddDate(1, 0, 0), nb, na, "mx.example.com ESMTP")},
 	}

@@ -31,6 +31,21 @@ func policyRun(t *testing.T, svc checks.Service, reply string, o faultpeer.MailO
 		o.LoginReply = reply
 		p, err = faultpeer.POP3(o)
 	}
+	closed := started(t, p, err)
+	tg := checks.Target{Service: svc, Host: "127.0.0.1", Port: p.Port(), User: faultpeer.MailUser,
+		Secret: checks.NewSecret(faultpeer.MailPassword), Timeout: 1500 * time.Millisecond}
+	rep, err := Check(context.Background(), RunSpec{Target: tg, Options: checks.Options{Ports: []checks.StandardPort{{Port: closed}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// started takes a started peer (failing on err), closes it when the test
+// ends, and returns a port where nothing listens, as the only other
+// standard port to probe.
+func started(t *testing.T, p *faultpeer.Peer, err error) int {
+	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,13 +54,7 @@ func policyRun(t *testing.T, svc checks.Service, reply string, o faultpeer.MailO
 	if err != nil {
 		t.Fatal(err)
 	}
-	tg := checks.Target{Service: svc, Host: "127.0.0.1", Port: p.Port(), User: faultpeer.MailUser,
-		Secret: checks.NewSecret(faultpeer.MailPassword), Timeout: 1500 * time.Millisecond}
-	rep, err := Check(context.Background(), RunSpec{Target: tg, Options: checks.Options{Ports: []checks.StandardPort{{Port: closed}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rep
+	return closed
 }
 
 // wantTop asserts the top finding's cause and that its texts are finished
@@ -148,14 +157,7 @@ func TestScenarioClockSkew(t *testing.T) {
 				o.Greeting = exchangeGreeting(time.Now())
 			}
 			p, err := faultpeer.SMTP(o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { p.Close() })
-			closed, err := faultpeer.RefusingPort()
-			if err != nil {
-				t.Fatal(err)
-			}
+			closed := started(t, p, err)
 			tg := checks.Target{Service: checks.SMTP, Host: "127.0.0.1", Port: p.Port(), Security: checks.SecurityStartTLS,
 				Timeout: 1500 * time.Millisecond}
 			local := func() time.Time { return time.Now().Add(c.offset) }
