@@ -125,6 +125,17 @@ var policyPatterns = []policyPattern{
 		Source: "https://github.com/Foundry376/Mailspring/issues/2111"},
 }
 
+// patternIn returns the table's pattern found in the texts, or nil.
+func patternIn(texts ...string) *policyPattern {
+	low := strings.ToLower(strings.Join(texts, "\n"))
+	for i, p := range policyPatterns {
+		if strings.Contains(low, p.Text) {
+			return &policyPatterns[i]
+		}
+	}
+	return nil
+}
+
 // policyMatch is a refusal the diagnosis recognised as a policy.
 type policyMatch struct {
 	cause    Cause
@@ -156,11 +167,8 @@ func onlyOAuth(mechs []string) bool {
 // then by the provider's known policy. It returns nil when the refusal is
 // an ordinary one.
 func matchPolicy(svc checks.Service, a *checks.AuthFacts, reply string, prov *mailProvider) *policyMatch {
-	lines := strings.ToLower(strings.Join(append(append([]string{}, a.Lines...), a.Reply, reply), "\n"))
-	for _, p := range policyPatterns {
-		if strings.Contains(lines, p.Text) {
-			return &policyMatch{cause: p.Cause, conf: High, provider: providerByID(p.Provider), explains: true}
-		}
+	if p := patternIn(append(append([]string{}, a.Lines...), a.Reply, reply)...); p != nil {
+		return &policyMatch{cause: p.Cause, conf: High, provider: providerByID(p.Provider), explains: true}
 	}
 	enh := a.Enhanced
 	if enh == "" {

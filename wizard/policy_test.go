@@ -149,3 +149,20 @@ func TestPolicyEnableURLFact(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodePolicyReply: a pasted Outlook error quoting a provider's
+// refusal of the pattern table names the policy cause first.
+func TestDecodePolicyReply(t *testing.T) {
+	for _, p := range policyPatterns {
+		if p.Service != checks.SMTP {
+			continue
+		}
+		last := strings.ReplaceAll(p.Reply, "\r\n", " ") // as a program shows it, on one line
+		in := "Sending reported error (0x800CCC92): Your e-mail server rejected your login. Verify your user name and password. " +
+			"Account: 'ann', Server: 'smtp.example.com', Protocol: SMTP, Server Response: '" + last + "', Port: 587, Secure(SSL): No"
+		d := Decode(in)
+		if cs := d.Causes(); len(cs) == 0 || cs[0] != p.Cause {
+			t.Errorf("%q: causes %v, want %s first", last, cs, p.Cause)
+		}
+	}
+}
