@@ -16,14 +16,15 @@ import (
 // the reply in both languages.
 
 // policyRun starts a scripted peer for svc answering every login with
-// reply (or with mail options o) and runs the checks with credentials.
-func policyRun(t *testing.T, svc checks.Service, reply string, o faultpeer.MailOptions) *Report {
+// reply (or with mail options o, or for SMTP offering only mechs) and runs
+// the checks with credentials.
+func policyRun(t *testing.T, svc checks.Service, reply string, o faultpeer.MailOptions, mechs ...string) *Report {
 	t.Helper()
 	var p *faultpeer.Peer
 	var err error
 	switch svc {
 	case checks.SMTP:
-		p, err = faultpeer.SMTP(faultpeer.SMTPOptions{AuthReply: reply})
+		p, err = faultpeer.SMTP(faultpeer.SMTPOptions{AuthReply: reply, Mechanisms: mechs})
 	case checks.IMAP:
 		o.LoginReply = reply
 		p, err = faultpeer.IMAP(o)
@@ -102,17 +103,23 @@ func TestScenarioPolicyReplies(t *testing.T) {
 	}
 }
 
-// TestScenarioOAuthOnly: an IMAP server offering only XOAUTH2/OAUTHBEARER
-// is oauth-required before any password is sent.
+// TestScenarioOAuthOnly: a server offering only XOAUTH2/OAUTHBEARER is
+// oauth-required before any password is sent.
 func TestScenarioOAuthOnly(t *testing.T) {
-	for _, svc := range []checks.Service{checks.IMAP, checks.POP3} {
+	for _, svc := range []checks.Service{checks.SMTP, checks.IMAP, checks.POP3} {
 		t.Run(string(svc), func(t *testing.T) {
 			t.Parallel()
-			rep := policyRun(t, svc, "", faultpeer.MailOptions{OAuthOnly: true})
+			var rep *Report
+			if svc == checks.SMTP {
+				rep = policyRun(t, svc, "", faultpeer.MailOptions{}, "XOAUTH2", "OAUTHBEARER")
+			} else {
+				rep = policyRun(t, svc, "", faultpeer.MailOptions{OAuthOnly: true})
+			}
 			wantTop(t, rep, OAuthRequired, "XOAUTH2 OAUTHBEARER")
 			for _, r := range rep.Results {
 				for _, l := range r.Transcript {
-					if strings.Contains(l, "LOGIN ") || strings.Contains(l, "AUTHENTICATE") || strings.Contains(l, "PASS") || strings.Contains(l, "USER ") {
+					c, client := strings.CutPrefix(l, "C: ")
+					if client && (strings.Contains(c, "LOGIN ") || strings.Contains(c, "AUTH") || strings.Contains(c, "PASS") || strings.Contains(c, "USER ")) {
 						t.Errorf("%s: a login was sent: %q", r.ID, l)
 					}
 				}
