@@ -27,7 +27,7 @@ func (d *diag) policy() {
 	if srv != nil {
 		greeting = srv.Greeting
 	}
-	prov := providerOf(d.t.Host, greeting)
+	prov := providerOf(d.t.Host, greeting, replyLine(flt))
 	var m *policyMatch
 	switch {
 	case flt.Kind == checks.FaultAuth:

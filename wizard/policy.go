@@ -182,6 +182,13 @@ func matchPolicy(svc checks.Service, a *checks.AuthFacts, reply string, prov *ma
 	case svc == checks.SMTP && enh == "5.7.139":
 		// Microsoft's "the user is not allowed to use basic authentication".
 		return &policyMatch{cause: OAuthRequired, conf: Medium, provider: prov, variant: "code", explains: true}
+	case svc == checks.SMTP && enh == "5.7.3" && prov != nil && prov.ID == "microsoft":
+		// "535 5.7.3 Authentication unsuccessful [….outlook.com]": Microsoft's
+		// own first check for it is that Authenticated SMTP is switched on
+		// for the mailbox (learn.microsoft.com/en-us/exchange/mail-flow-best-practices/
+		// fix-issues-with-printers-scanners-and-lob-applications-that-send-email-using-off);
+		// a wrong password gives the same reply, so auth-failed stays.
+		return &policyMatch{cause: AccessDisabled, conf: Medium, provider: prov, variant: "microsoft-573"}
 	case a.RespCode == "WEBALERT":
 		return &policyMatch{cause: AccessDisabled, conf: High, provider: prov, variant: "code", explains: true}
 	case prov != nil && prov.AppPassword:

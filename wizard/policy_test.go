@@ -97,6 +97,10 @@ func policyCases() []diagCase {
 			run: smtpRefusal("mail.example.com", "535 5.7.139 Authentication unsuccessful")},
 		{name: "IMAP WEBALERT", want: AccessDisabled, conf: High, facts: map[string]string{"enhanced": "WEBALERT"},
 			run: imapRefusal("mail.example.com", "NO [WEBALERT https://accounts.example.com/signin] Web login required")},
+		{name: "Microsoft 535 5.7.3: auth-failed, and Authenticated SMTP may be off", want: AuthFailed, conf: High,
+			also: []Cause{AccessDisabled},
+			// https://github.com/nodemailer/nodemailer/issues/1071
+			run: smtpRefusal("192.0.2.7", "535 5.7.3 Authentication unsuccessful [SN4PR0601CA0002.namprd06.prod.outlook.com]")},
 		{name: "an ordinary wrong password stays auth-failed", want: AuthFailed, conf: High,
 			not: []Cause{AppPasswordRequired, OAuthRequired, AccessDisabled},
 			run: smtpRefusal("mail.example.com", "535 5.7.8 Error: authentication failed")},
