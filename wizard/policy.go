@@ -26,13 +26,21 @@ type mailProvider struct {
 	// AppPasswordURL is the page where app passwords are made; EnableURL
 	// the page where access for mail programs is switched on.
 	AppPasswordURL, EnableURL string
+	// Banners are words of its servers' greetings that name no domain.
+	Banners []banner
 }
+
+// banner is a provider's greeting words (lower case) and the public
+// source quoting the greeting.
+type banner struct{ Text, Source string }
 
 // providers lists the providers whose login policy the diagnosis knows.
 var providers = []mailProvider{
 	{ID: "google", Name: "Gmail", Domains: []string{"gmail.com", "googlemail.com", "google.com"}, AppPassword: true,
 		AppPasswordURL: "https://myaccount.google.com/apppasswords",
-		EnableURL:      "https://mail.google.com/mail/#settings/fwdandpop"},
+		EnableURL:      "https://mail.google.com/mail/#settings/fwdandpop",
+		// "* OK Gimap ready for requests from 234.234.234.234 e3mb266103497wrd"
+		Banners: []banner{{"gimap ready for requests", "https://github.com/gutmensch/docker-dmarc-report/issues/18"}}},
 	{ID: "microsoft", Name: "Microsoft 365 / Outlook.com",
 		Domains:   []string{"office365.com", "outlook.com", "hotmail.com", "live.com"},
 		EnableURL: "https://aka.ms/smtp_auth_disabled"},
@@ -42,7 +50,9 @@ var providers = []mailProvider{
 	{ID: "mailru", Name: "Mail.ru", Domains: []string{"mail.ru"}, AppPassword: true,
 		AppPasswordURL: "https://help.mail.ru/mail/security/protection/external"},
 	{ID: "apple", Name: "iCloud Mail", Domains: []string{"mail.me.com", "icloud.com"}, AppPassword: true,
-		AppPasswordURL: "https://support.apple.com/en-us/HT204397"},
+		AppPasswordURL: "https://support.apple.com/en-us/HT204397",
+		// "* OK [CAPABILITY st11p00mm-iscream022 …] iSCREAM ready to rumble (…)"
+		Banners: []banner{{"iscream ready to rumble", "https://github.com/lefcha/imapfilter/issues/125"}}},
 	{ID: "yahoo", Name: "Yahoo Mail", Domains: []string{"yahoo.com", "yahoodns.net"}, AppPassword: true,
 		AppPasswordURL: "https://help.yahoo.com/kb/SLN15241.html"},
 }
@@ -59,9 +69,17 @@ func providerByID(id string) *mailProvider {
 
 // providerOf finds the provider from server names: the host typed, or a
 // name in the server's greeting ("* OK Yandex IMAP4rev1 at
-// imap53p.mail.yandex.net:993 ready").
+// imap53p.mail.yandex.net:993 ready") or reply, or the words of a
+// greeting that names no domain (iCloud's "iSCREAM ready to rumble").
 func providerOf(names ...string) *mailProvider {
 	for _, text := range names {
+		for i := range providers {
+			for _, b := range providers[i].Banners {
+				if strings.Contains(strings.ToLower(text), b.Text) {
+					return &providers[i]
+				}
+			}
+		}
 		for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 			return r == ' ' || r == ':' || r == '[' || r == ']' || r == '(' || r == ')' || r == ','
 		}) {

@@ -135,6 +135,13 @@ func TestPolicyPatternsSourced(t *testing.T) {
 			t.Errorf("%q: %s is no policy cause", p.Text, p.Cause)
 		}
 	}
+	for _, p := range providers {
+		for _, b := range p.Banners {
+			if b.Text != strings.ToLower(b.Text) || !strings.HasPrefix(b.Source, "https://") {
+				t.Errorf("%s: banner %q (source %q)", p.ID, b.Text, b.Source)
+			}
+		}
+	}
 }
 
 // TestPolicyEnableURLFact: an enable_url or app_password_url fact already

@@ -103,6 +103,21 @@ func TestScenarioPolicyReplies(t *testing.T) {
 	}
 }
 
+// TestScenarioKnownProvider: iCloud's greeting and its plain refusal of
+// the account password (both verbatim from
+// https://github.com/lefcha/imapfilter/issues/125): iCloud wants app
+// passwords from mail programs, so app-password-required comes first, with
+// Apple's page, and auth-failed after it.
+func TestScenarioKnownProvider(t *testing.T) {
+	rep := policyRun(t, checks.IMAP, "NO [AUTHENTICATIONFAILED] Authentication failed", faultpeer.MailOptions{
+		Greeting: "* OK [CAPABILITY st11p00mm-iscream022 15E205 XAPPLEPUSHSERVICE IMAP4 IMAP4rev1 SASL-IR AUTH=ATOKEN AUTH=PLAIN] " +
+			"iSCREAM ready to rumble (15E205-0982aaf890fd:18514) st11p00mm-iscream022 [04:19:14:31:21:53]"})
+	wantTop(t, rep, AppPasswordRequired, "iCloud Mail", "https://support.apple.com/en-us/HT204397", "Authentication failed")
+	if cs := causes(rep.Findings); len(cs) < 2 || cs[1] != AuthFailed {
+		t.Errorf("findings %v, want auth-failed second", cs)
+	}
+}
+
 // TestScenarioOAuthOnly: a server offering only XOAUTH2/OAUTHBEARER is
 // oauth-required before any password is sent.
 func TestScenarioOAuthOnly(t *testing.T) {
