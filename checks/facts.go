@@ -90,6 +90,8 @@ type TLSFacts struct {
 	NameMatch  bool      `json:"name_match"`
 	Trusted    bool      `json:"trusted"`
 	SelfSigned bool      `json:"self_signed"`
+	// CheckedAt is this computer's clock when the certificate was judged.
+	CheckedAt time.Time `json:"checked_at,omitzero"`
 	// Problem: "", "not-tls", "untrusted", "expired", "not-yet-valid",
 	// "name-mismatch", "handshake", "version".
 	Problem string `json:"problem,omitempty"`
@@ -104,6 +106,11 @@ type ServerFacts struct {
 	SizeLimit    int64    `json:"size_limit,omitempty"`
 	// System is the FTP server's SYST reply text (e.g. "UNIX Type: L8").
 	System string `json:"system,omitempty"`
+	// Time is the server's own clock as its greeting states it (exim,
+	// sendmail, Exchange put the date there); TimeSeen is this computer's
+	// clock when the greeting arrived. Both zero when it states none.
+	Time     time.Time `json:"server_time,omitzero"`
+	TimeSeen time.Time `json:"server_time_seen,omitzero"`
 	// Relay is the SMTP envelope test: "accepted", "auth-required",
 	// "denied", or "" when not tested. RelayReply is the server's line.
 	Relay      string `json:"relay,omitempty"`
@@ -126,6 +133,14 @@ type AuthFacts struct {
 	Accepted  bool   `json:"accepted"`
 	Code      int    `json:"code,omitempty"`
 	Reply     string `json:"reply,omitempty"`
+	// Lines is the whole refusal: every line of a multi-line SMTP reply,
+	// or the IMAP alerts sent with the completion, then the completion.
+	Lines []string `json:"lines,omitempty"`
+	// Enhanced is an SMTP refusal's RFC 3463 enhanced status code ("5.7.9").
+	Enhanced string `json:"enhanced,omitempty"`
+	// RespCode is a POP3 / IMAP refusal's response code, upper-cased
+	// ("AUTH", "ALERT", "AUTHENTICATIONFAILED", "WEBALERT").
+	RespCode string `json:"resp_code,omitempty"`
 	// Anonymous marks an FTP anonymous login, tried without a user only to
 	// enable the listing tests.
 	Anonymous bool `json:"anonymous,omitempty"`

@@ -156,18 +156,32 @@ func (d *imapDialect) startTLS(m *mailConn) error {
 // AUTHENTICATE PLAIN.
 func (d *imapDialect) login(m *mailConn, f *ServerFacts, a *AuthFacts, user, pass string) error {
 	plain := hasMech(f, "PLAIN")
+	var untagged []string
 	var err error
 	switch {
 	case !hasCap(f.Capabilities, "LOGINDISABLED") && (imapASCII(user+pass) || !plain):
 		a.Offered, a.Mechanism = true, "LOGIN"
-		_, a.Reply, err = d.cmd(m, "LOGIN "+imapQuote(user)+" "+imapQuote(pass), true, true, "")
+		untagged, a.Reply, err = d.cmd(m, "LOGIN "+imapQuote(user)+" "+imapQuote(pass), true, true, "")
 	case plain:
 		a.Offered, a.Mechanism = true, "PLAIN"
-		_, a.Reply, err = d.cmd(m, "AUTHENTICATE PLAIN", false, true, saslPlain(user, pass))
+		untagged, a.Reply, err = d.cmd(m, "AUTHENTICATE PLAIN", false, true, saslPlain(user, pass))
 	default:
 		err = errMailNoLogin
 	}
+	a.Lines = alerts(untagged)
 	return err
+}
+
+// alerts are the untagged lines that carry a response code ("* NO [ALERT]
+// …", "* OK [WEBALERT …] …"): what the server says to the user about a login.
+func alerts(untagged []string) []string {
+	var out []string
+	for _, u := range untagged {
+		if c := replyRespCode(u); c != "" && c != "CAPABILITY" {
+			out = append(out, "* "+u)
+		}
+	}
+	return out
 }
 
 func (d *imapDialect) quit(m *mailConn) { _, _, _ = d.cmd(m, "LOGOUT", false, false, "") }

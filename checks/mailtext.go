@@ -81,6 +81,19 @@ func respCode(text string) string {
 	return strings.ToUpper(code)
 }
 
+// replyRespCode is the response code of a whole refusal line, after the
+// status ("-ERR [AUTH] …") or the tag and status ("A2 NO [ALERT] …").
+func replyRespCode(line string) string {
+	rest := line
+	for range 2 {
+		if strings.HasPrefix(rest, "[") {
+			break
+		}
+		_, rest, _ = strings.Cut(rest, " ")
+	}
+	return respCode(rest)
+}
+
 // busyCodes are the response codes that mean "temporarily unavailable":
 // POP3 (RFC 2449, 3206) and IMAP (RFC 5530).
 var busyCodes = map[string]bool{"IN-USE": true, "SYS/TEMP": true, "UNAVAILABLE": true, "INUSE": true}
@@ -217,6 +230,7 @@ func (r *mailRun) open() (bool, error) {
 		return false, err
 	}
 	r.facts.Greeting, r.greeted = text, true
+	r.s.serverTime(r.facts, text)
 	r.rec.Step("greeting", text, nil)
 	return preauth, r.capabilities()
 }
@@ -284,11 +298,15 @@ func (r *mailRun) auth(preauth bool) {
 	var re *ReplyError
 	switch {
 	case errors.As(err, &re):
-		a.Reply = re.Line
+		a.Reply, a.RespCode = re.Line, replyRespCode(re.Line)
+		a.Lines = append(a.Lines, re.Line)
 	case errors.Is(err, errMailNoLogin):
 		a.Offered = len(r.facts.AuthMechs) > 0 // offered, but none this probe speaks
 	}
 	a.Reply = s.red.line(a.Reply)
+	for i, l := range a.Lines {
+		a.Lines[i] = s.red.line(l)
+	}
 	if err != nil {
 		rec.Fail(StageAuth, err)
 	} else {

@@ -25,6 +25,9 @@ type Options struct {
 	// Ports replaces the service's standard ports in the ports check
 	// (tests, practice mode); nil keeps StandardPorts.
 	Ports []StandardPort
+	// Clock is this computer's clock as certificates are judged by it
+	// (tests inject a wrong one); nil is the system clock.
+	Clock func() time.Time
 }
 
 // Session is the state one run shares between its checks: the cleaned
@@ -213,6 +216,14 @@ func (s *Session) Skip(id CheckID, why SkipReason) {
 	rec := s.Rec(id)
 	rec.Skip(why)
 	rec.finish()
+}
+
+// Now is this computer's clock: Options.Clock, else the system's.
+func (s *Session) Now() time.Time {
+	if s.opt.Clock != nil {
+		return s.opt.Clock()
+	}
+	return timeNow()
 }
 
 // TLSRoots is the pool of trusted roots (nil: the system's).

@@ -40,9 +40,10 @@ const replayedGreeting = "220 replayed\r\n"
 // first when asked, then the greeting, EHLO (HELO when EHLO is refused),
 // STARTTLS and the tls check when asked, AUTH PLAIN or LOGIN as the auth
 // check, and an envelope test (MAIL FROM, RCPT TO a foreign address, RSET,
-// QUIT) that records whether the server relays. It never sends DATA, and
-// never sends the password in plain text when STARTTLS was asked for and
-// failed.
+// QUIT) that records whether the server relays. With credentials the login
+// comes first and the envelope only after it was accepted, as a mail
+// program set to log in does. It never sends DATA, and never sends the
+// password in plain text when STARTTLS was asked for and failed.
 func probeSMTP(ctx context.Context, s *Session) {
 	creds := s.Target.User != "" && s.Target.Secret.Given()
 	if !creds {
@@ -92,7 +93,12 @@ func (p *smtpProbe) run(creds bool) {
 	if creds {
 		if !secure {
 			p.s.Skip(CheckAuth, SkipDependency)
-		} else if !p.auth() {
+		} else if goOn, accepted := p.auth(); !goOn {
+			return
+		} else if !accepted {
+			// A mail program set to log in stops at a refused or
+			// impossible login: the envelope would only say "log in".
+			p.quit()
 			return
 		}
 	}
@@ -106,6 +112,7 @@ func (p *smtpProbe) greet() error {
 	code, msg, err := p.reply(220)
 	if code != 0 {
 		p.facts.Greeting = msg
+		p.s.serverTime(p.facts, msg)
 	}
 	var pe textproto.ProtocolError
 	if errors.As(err, &pe) {
@@ -214,8 +221,9 @@ func (p *smtpProbe) failTLS(offered bool, err error) {
 }
 
 // auth logs in as the auth check with PLAIN or LOGIN, the client's lines
-// hidden from the transcript. It reports whether the conversation can go on.
-func (p *smtpProbe) auth() bool {
+// hidden from the transcript. It reports whether the conversation can go
+// on and whether the login was accepted.
+func (p *smtpProbe) auth() (goOn, accepted bool) {
 	rec := p.s.Begin(CheckAuth)
 	defer p.s.End(CheckAuth)
 	t := p.s.Target
@@ -225,14 +233,14 @@ func (p *smtpProbe) auth() bool {
 	switch {
 	case !facts.Offered:
 		rec.Fail(StageAuth, fmt.Errorf("AUTH: %w", ErrNotOffered))
-		return true
+		return true, false
 	case contains(p.facts.AuthMechs, sasl.Plain):
 		facts.Mechanism, mech = sasl.Plain, sasl.NewPlainClient("", t.User, t.Secret.Reveal())
 	case contains(p.facts.AuthMechs, sasl.Login):
 		facts.Mechanism, mech = sasl.Login, sasl.NewLoginClient(t.User, t.Secret.Reveal())
 	default:
 		rec.Fail(StageAuth, fmt.Errorf("AUTH %s: %w", strings.Join(p.facts.AuthMechs, " "), errNoMechanism))
-		return true
+		return true, false
 	}
 	p.c.Record(rec)
 	p.c.Hide(true)
@@ -244,12 +252,16 @@ func (p *smtpProbe) auth() bool {
 	if err != nil {
 		// The refusal, not the reply to the "*" go-smtp sends to abort.
 		f := rec.Fail(StageAuth, err)
-		facts.Code, facts.Reply = f.Code, p.heard.line(f.Code)
-		return replied(err)
+		facts.Code, facts.Reply = f.Code, p.s.red.line(p.heard.line(f.Code))
+		for _, l := range p.heard.reply(f.Code) {
+			facts.Lines = append(facts.Lines, p.s.red.line(l))
+		}
+		facts.Enhanced = enhancedCode(facts.Reply)
+		return replied(err), false
 	}
 	facts.Accepted, facts.Code, facts.Reply = true, 235, p.heard.line(235)
 	rec.Step("AUTH "+facts.Mechanism, facts.Reply, nil)
-	return true
+	return true, true
 }
 
 // envelope tests relaying with MAIL FROM and RCPT TO a foreign address,
@@ -278,6 +290,11 @@ func (p *smtpProbe) envelope() {
 		}
 		p.rec.Step("RSET", p.heard.last(), err)
 	}
+	p.quit()
+}
+
+// quit ends the conversation with QUIT.
+func (p *smtpProbe) quit() {
 	if err := p.command("QUIT", 221); err != nil {
 		p.rec.Fail(StageQuit, err)
 		return
@@ -460,17 +477,45 @@ func (l *replyLog) last() string {
 
 // line is the final line of the last reply heard with this code.
 func (l *replyLog) line(code int) string {
-	rs := l.replies()
-	for i := len(rs) - 1; i >= 0 && code != 0; i-- {
-		if last := rs[i][len(rs[i])-1]; replyCode(last) == code {
-			return last
-		}
+	if r := l.reply(code); len(r) > 0 {
+		return r[len(r)-1]
 	}
 	return ""
 }
 
+// reply is every line of the last reply heard with this code (a
+// multi-line reply such as Gmail's "534-5.7.9 …" / "534 5.7.9 …").
+func (l *replyLog) reply(code int) []string {
+	rs := l.replies()
+	for i := len(rs) - 1; i >= 0 && code != 0; i-- {
+		if replyCode(rs[i][len(rs[i])-1]) == code {
+			return rs[i]
+		}
+	}
+	return nil
+}
+
 // code is the reply code of the last reply heard, 0 if none.
 func (l *replyLog) code() int { return replyCode(l.last()) }
+
+// enhancedCode is the RFC 3463 enhanced status code after a reply line's
+// code ("535 5.7.139 Authentication unsuccessful" → "5.7.139"), or "".
+func enhancedCode(line string) string {
+	if replyCode(line) == 0 || len(line) < 5 {
+		return ""
+	}
+	word, _, _ := strings.Cut(line[4:], " ")
+	parts := strings.Split(word, ".")
+	if len(parts) != 3 || (parts[0] != "2" && parts[0] != "4" && parts[0] != "5") {
+		return ""
+	}
+	for _, p := range parts[1:] {
+		if n, err := strconv.Atoi(p); err != nil || n < 0 || n > 999 || len(p) > 3 {
+			return ""
+		}
+	}
+	return word
+}
 
 // replyCode is a reply line's code, 0 if it has none.
 func replyCode(line string) int {

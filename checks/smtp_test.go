@@ -195,9 +195,19 @@ func TestSMTPWrongPassword(t *testing.T) {
 	if a := result(t, res, checks.CheckAuth).Auth; a.Accepted || a.Code != 535 || !a.Offered {
 		t.Errorf("auth facts %+v", a)
 	}
-	// The conversation goes on: unauthenticated, relaying needs auth.
-	if s := result(t, res, checks.CheckSMTP); s.Server.Relay != checks.RelayAuthRequired {
-		t.Errorf("relay %q", s.Server.Relay)
+	// A mail program set to log in stops at the refused login: no
+	// envelope after it, only QUIT.
+	s := result(t, res, checks.CheckSMTP)
+	if s.Server.Relay != "" {
+		t.Errorf("relay %q: the envelope was tried after a refused login", s.Server.Relay)
+	}
+	for _, l := range append(s.Transcript, result(t, res, checks.CheckAuth).Transcript...) {
+		if strings.HasPrefix(l, "C: MAIL") || strings.HasPrefix(l, "C: RCPT") {
+			t.Errorf("transcript line %q after a refused login", l)
+		}
+	}
+	if !slices.Contains(s.Transcript, "C: QUIT") {
+		t.Errorf("no QUIT in %q", s.Transcript)
 	}
 	wantNoSecret(t, res, faultpeer.SMTPUser, wrong)
 }

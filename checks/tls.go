@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"strings"
+	"time"
 )
 
 // TLS modes recorded in TLSFacts.Mode.
@@ -28,15 +29,16 @@ func (s *Session) TLSConfig(facts *TLSFacts) *tls.Config {
 		InsecureSkipVerify: true, // verification is done below, with the details kept
 	}
 	cfg.VerifyConnection = func(cs tls.ConnectionState) error {
-		return verifyPeer(cs, host, s.opt.RootCAs, facts)
+		return verifyPeer(cs, host, s.opt.RootCAs, facts, s.Now())
 	}
 	return cfg
 }
 
 // verifyPeer checks the peer's certificate as a mail client would, records
 // what it found in facts, and returns the x509 error for the first problem
-// (expired or not yet valid, then untrusted, then name mismatch).
-func verifyPeer(cs tls.ConnectionState, host string, roots *x509.CertPool, facts *TLSFacts) error {
+// (expired or not yet valid, then untrusted, then name mismatch). now is
+// this computer's clock, the one a mail program judges validity by.
+func verifyPeer(cs tls.ConnectionState, host string, roots *x509.CertPool, facts *TLSFacts, now time.Time) error {
 	if len(cs.PeerCertificates) == 0 {
 		facts.Problem = TLSUntrusted
 		return x509.UnknownAuthorityError{}
@@ -60,7 +62,7 @@ func verifyPeer(cs tls.ConnectionState, host string, roots *x509.CertPool, facts
 	facts.Trusted = trustErr == nil
 	nameErr := leaf.VerifyHostname(strings.TrimSuffix(host, "."))
 	facts.NameMatch = nameErr == nil
-	now := timeNow()
+	facts.CheckedAt = now
 	switch {
 	case now.After(leaf.NotAfter):
 		facts.Problem = TLSExpired
@@ -92,9 +94,12 @@ func (s *Session) Handshake(c *Conn, mode string) error {
 			facts.Problem = TLSHandshake
 		}
 		f := rec.Fail(StageTLSHandshake, err)
-		if f.Kind == FaultTLS && f.TLS != "" {
+		switch {
+		case f.Kind == FaultTLS && (facts.Problem == TLSExpired || facts.Problem == TLSNotYetValid):
+			f.TLS = facts.Problem // judged by the session's clock
+		case f.Kind == FaultTLS && f.TLS != "":
 			facts.Problem = f.TLS
-		} else if f.Kind == FaultTLS {
+		case f.Kind == FaultTLS:
 			f.TLS = facts.Problem
 		}
 		rec.Facts(func(r *Result) { r.TLS = facts })

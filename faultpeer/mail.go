@@ -54,6 +54,15 @@ type MailOptions struct {
 	// LoginDisabled offers no login before TLS, like Dovecot's default:
 	// POP3 lists neither USER nor SASL, IMAP lists LOGINDISABLED and no AUTH=.
 	LoginDisabled bool
+	// OAuthOnly offers only OAuth2 logins (IMAP: AUTH=XOAUTH2
+	// AUTH=OAUTHBEARER and LOGINDISABLED; POP3: SASL XOAUTH2 OAUTHBEARER).
+	OAuthOnly bool
+	// Greeting, when set, replaces the greeting line (without CRLF).
+	Greeting string
+	// LoginReply, when set, is the answer to every password login, after
+	// the tag for IMAP: a provider's refusal verbatim, e.g. `NO [ALERT]
+	// Application-specific password required: … (Failure)`.
+	LoginReply string
 }
 
 // POP3 starts a scripted POP3 peer (greeting, CAPA, STLS, USER/PASS, AUTH
@@ -118,7 +127,7 @@ func (d *mailDialog) offersTLS() bool {
 	return d.o.TLS != nil && !d.secure && d.o.Fault != MailNoStartTLS
 }
 
-func (d *mailDialog) loginAllowed() bool { return d.secure || !d.o.LoginDisabled }
+func (d *mailDialog) loginAllowed() bool { return !d.o.OAuthOnly && (d.secure || !d.o.LoginDisabled) }
 
 func (d *mailDialog) accepts(user, pass string) bool {
 	return d.o.Fault != MailBadPassword && user == MailUser && pass == MailPassword
@@ -170,6 +179,9 @@ func serveMail(o MailOptions, greeting, busy string, answer func(*mailDialog, st
 			d.send(busy)
 			return
 		}
+		if o.Greeting != "" {
+			greeting = o.Greeting + "\r\n"
+		}
 		if !d.send(greeting) {
 			return
 		}
@@ -219,7 +231,10 @@ func pop3Answer(d *mailDialog, line string) (string, mailNext) {
 	switch Verb(line) {
 	case "CAPA":
 		caps := "+OK Capability list follows\r\nTOP\r\nUIDL\r\n"
-		if d.loginAllowed() {
+		switch {
+		case d.o.OAuthOnly:
+			caps += "SASL XOAUTH2 OAUTHBEARER\r\n"
+		case d.loginAllowed():
 			caps += "USER\r\nSASL PLAIN\r\n"
 		}
 		if d.offersTLS() {
@@ -244,6 +259,8 @@ func pop3Answer(d *mailDialog, line string) (string, mailNext) {
 			return "", mailReset
 		case !d.loginAllowed():
 			return "-ERR [AUTH] Plaintext authentication disallowed\r\n", mailGoOn
+		case d.o.LoginReply != "":
+			return d.o.LoginReply + "\r\n", mailGoOn
 		case Verb(line) == "PASS" && d.accepts(d.user, arg),
 			Verb(line) == "AUTH" && strings.EqualFold(Verb(arg), "PLAIN") && d.saslPlain(strings.TrimSpace(arg[5:])):
 			return "+OK Logged in.\r\n", mailGoOn
@@ -268,9 +285,12 @@ func imapAnswer(d *mailDialog, line string) (string, mailNext) {
 		if d.offersTLS() {
 			caps += " STARTTLS"
 		}
-		if d.loginAllowed() {
+		switch {
+		case d.o.OAuthOnly:
+			caps += " AUTH=XOAUTH2 AUTH=OAUTHBEARER LOGINDISABLED"
+		case d.loginAllowed():
 			caps += " AUTH=PLAIN"
-		} else {
+		default:
 			caps += " LOGINDISABLED"
 		}
 		d.resetNext = d.o.Fault == MailResetAfterCapa
@@ -286,6 +306,11 @@ func imapAnswer(d *mailDialog, line string) (string, mailNext) {
 			return "", mailReset
 		case !d.loginAllowed():
 			return tag + " NO [PRIVACYREQUIRED] Plaintext authentication disallowed.\r\n", mailGoOn
+		case d.o.LoginReply != "":
+			if Verb(cmd) == "AUTHENTICATE" {
+				d.saslPlain(strings.TrimSpace(arg[min(5, len(arg)):]))
+			}
+			return tag + " " + d.o.LoginReply + "\r\n", mailGoOn
 		case Verb(cmd) == "LOGIN" && imapLogin(d, arg),
 			Verb(cmd) == "AUTHENTICATE" && strings.EqualFold(Verb(arg), "PLAIN") && d.saslPlain(strings.TrimSpace(arg[5:])):
 			return ok, mailGoOn

@@ -68,6 +68,13 @@ type SMTPOptions struct {
 	Relay Relay
 	// Mechanisms are the AUTH mechanisms offered; default PLAIN and LOGIN.
 	Mechanisms []string
+	// Greeting, when set, replaces the banner line (without CRLF), e.g. a
+	// provider's "220 smtp.gmail.com ESMTP … - gsmtp" or one with a date.
+	Greeting string
+	// AuthReply, when set, makes the peer a scripted plain-text dialogue
+	// that answers every AUTH with exactly these lines (CRLF-separated,
+	// without the final CRLF): a provider's refusal, verbatim.
+	AuthReply string
 }
 
 // SMTP starts an SMTP peer on 127.0.0.1 with a free port. It never accepts
@@ -97,6 +104,10 @@ const smtpGreeting = "220 faultpeer ESMTP ready\r\n"
 
 // serveSMTP serves one connection as o says.
 func serveSMTP(c net.Conn, o SMTPOptions, done <-chan struct{}) {
+	if o.AuthReply != "" {
+		scriptSMTP(withGreeting(c, o), o)
+		return
+	}
 	switch o.Fault {
 	case SMTPHealthy, SMTPNoStartTLS, SMTPNoAuth:
 		serveGoSMTP(c, o)
@@ -108,13 +119,13 @@ func serveSMTP(c net.Conn, o SMTPOptions, done <-chan struct{}) {
 		}
 		Reset(c)
 	case SMTPResetAtHello:
-		scriptSMTP(c, "EHLO", "HELO")
+		scriptSMTP(c, o, "EHLO", "HELO")
 	case SMTPResetAtStartTLS:
-		scriptSMTP(c, "STARTTLS")
+		scriptSMTP(c, o, "STARTTLS")
 	case SMTPResetAtAuth:
-		scriptSMTP(c, "AUTH")
+		scriptSMTP(c, o, "AUTH")
 	case SMTPResetAtMail:
-		scriptSMTP(c, "MAIL")
+		scriptSMTP(c, o, "MAIL")
 	case SMTPCloseAfterGreeting:
 		if _, err := io.WriteString(c, smtpGreeting); err != nil {
 			return
@@ -139,8 +150,9 @@ func serveSMTP(c net.Conn, o SMTPOptions, done <-chan struct{}) {
 }
 
 // scriptSMTP is a plain-text SMTP dialogue offering STARTTLS and AUTH that
-// resets the connection on the first command whose verb is in resetOn.
-func scriptSMTP(c net.Conn, resetOn ...string) {
+// resets the connection on the first command whose verb is in resetOn and
+// answers AUTH with o.AuthReply.
+func scriptSMTP(c net.Conn, o SMTPOptions, resetOn ...string) {
 	if _, err := io.WriteString(c, smtpGreeting); err != nil {
 		return
 	}
@@ -157,11 +169,54 @@ func scriptSMTP(c net.Conn, resetOn ...string) {
 			return "250-faultpeer\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n", true
 		case "HELO", "MAIL", "RCPT", "RSET", "NOOP":
 			return "250 2.0.0 OK\r\n", true
+		case "AUTH":
+			if o.AuthReply != "" {
+				return o.AuthReply + "\r\n", true
+			}
 		case "QUIT":
 			return "221 2.0.0 Bye\r\n", false
 		}
 		return "502 5.5.2 not here\r\n", true
 	})
+}
+
+// withGreeting replaces c's banner with o.Greeting when one is set.
+func withGreeting(c net.Conn, o SMTPOptions) net.Conn {
+	if o.Greeting == "" {
+		return c
+	}
+	return &greetingConn{Conn: c, greeting: o.Greeting + "\r\n"}
+}
+
+// greetingConn replaces the first line a peer writes (its banner) with
+// greeting.
+type greetingConn struct {
+	net.Conn
+	greeting string
+	done     bool
+}
+
+func (g *greetingConn) Write(b []byte) (int, error) {
+	if g.done {
+		return g.Conn.Write(b)
+	}
+	_, rest, ok := strings.Cut(string(b), "\n")
+	if !ok {
+		return 0, errors.New("faultpeer: the banner must be written in one piece")
+	}
+	g.done = true
+	if _, err := io.WriteString(g.Conn, g.greeting+rest); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+
+// CloseWrite passes a half-close on to the TCP connection.
+func (g *greetingConn) CloseWrite() error {
+	if cw, ok := g.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
 }
 
 // serveGoSMTP serves one connection with a go-smtp server of its own, so
@@ -180,6 +235,7 @@ func serveGoSMTP(c net.Conn, o SMTPOptions) {
 	if o.Implicit {
 		ln.conn = tls.Server(nc, o.TLS)
 	}
+	ln.conn = withGreeting(ln.conn, o)
 	_ = s.Serve(ln)
 	_ = s.Shutdown(context.Background()) // waits for the connection's goroutine
 }

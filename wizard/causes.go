@@ -32,6 +32,10 @@ const (
 	TransferInterrupted Cause = "transfer-interrupted"
 	TransferSlow        Cause = "transfer-slow"
 	Intermittent        Cause = "intermittent"
+	AppPasswordRequired Cause = "app-password-required"
+	OAuthRequired       Cause = "oauth-required"
+	AccessDisabled      Cause = "access-disabled"
+	ClockSkew           Cause = "clock-skew"
 	NoProblemFound      Cause = "no-problem-found"
 )
 
@@ -41,5 +45,6 @@ var AllCauses = []Cause{
 	WrongPort, PortBlocked, SecurityMismatch, StartTLSUnavailable, TLSCertificate, TLSIntercepted,
 	TLSHandshake, GreetingTimeout, ConnectionReset, ConnectionAborted, ServerBusy, AuthFailed,
 	AuthRequired, AuthUnavailable, FTPPassiveBlocked, FTPActiveBlocked, FTPPasvAddress,
-	FTPModeRefused, TransferInterrupted, TransferSlow, Intermittent, NoProblemFound,
+	FTPModeRefused, TransferInterrupted, TransferSlow, Intermittent, AppPasswordRequired,
+	OAuthRequired, AccessDisabled, ClockSkew, NoProblemFound,
 }

@@ -106,6 +106,10 @@ var codeCatalog = []CodeInfo{
 	{Code: "reply-starttls", Kind: KindReply, Causes: []Cause{SecurityMismatch}},
 	{Code: "reply-relay", Kind: KindReply, Causes: []Cause{AuthRequired}},
 	{Code: "reply-auth", Kind: KindReply, Causes: []Cause{AuthFailed}},
+	// A provider's refusal of the pattern table (policy.go).
+	{Code: "reply-app-password-required", Kind: KindReply, Causes: []Cause{AppPasswordRequired}},
+	{Code: "reply-oauth-required", Kind: KindReply, Causes: []Cause{OAuthRequired}},
+	{Code: "reply-access-disabled", Kind: KindReply, Causes: []Cause{AccessDisabled}},
 }
 
 // codeIndex maps every accepted spelling, normalised by normCode, to its entry.

@@ -745,6 +745,8 @@ func (p *parser) reply() {
 	pos := strings.Index(p.text, p.d.ServerResponse)
 	switch {
 	case r == "":
+	case patternIn(r) != nil:
+		p.addCode("reply-"+string(patternIn(r).Cause), pos)
 	case strings.HasPrefix(r, "421") || strings.Contains(r, "too many connections"):
 		p.addCode("reply-421", pos)
 	case strings.Contains(r, "starttls"):

@@ -29,15 +29,50 @@ func Diagnose(t checks.Target, results []checks.Result) []Finding {
 	if !d.input() {
 		for _, rule := range []func(){
 			d.dns, d.network, d.securityMismatch, d.tls, d.startTLS, d.busy, d.greeting,
-			d.relay, d.login, d.ftpData, d.transfer, d.session,
+			d.policy, d.relay, d.login, d.ftpData, d.transfer, d.session,
 		} {
 			rule()
 		}
 		d.fallback()
 	}
-	rank := map[Confidence]int{High: 0, Medium: 1, Low: 2}
-	slices.SortStableFunc(d.out, func(a, b Finding) int { return rank[a.Confidence] - rank[b.Confidence] })
+	rankFindings(d.out)
 	return d.out
+}
+
+// precedence orders the causes among findings of equal confidence: the
+// ranking between findings, in one place. A cause that stops the
+// conversation earlier (name, path, TLS, greeting) comes before what the
+// conversation said later; the login's own outcome (refused by policy,
+// not offered, refused) comes before the relay test's "log in first",
+// because with credentials given the login decides; the specific comes
+// before the generic (connection-reset, connection-aborted).
+var precedence = []Cause{
+	HostMissing, HostMalformed, DNSNotFound, DNSFailure,
+	NetworkUnreachable, PortBlocked, WrongPort, ServiceDown,
+	SecurityMismatch, ClockSkew, TLSIntercepted, TLSCertificate, TLSHandshake, StartTLSUnavailable,
+	ServerBusy, GreetingTimeout,
+	AppPasswordRequired, OAuthRequired, AccessDisabled, AuthUnavailable, AuthFailed, AuthRequired,
+	FTPPasvAddress, FTPModeRefused, FTPPassiveBlocked, FTPActiveBlocked,
+	TransferInterrupted, TransferSlow,
+	ConnectionReset, ConnectionAborted, Intermittent, NoProblemFound,
+}
+
+// rankFindings sorts findings by confidence, then by precedence; a cause
+// missing from precedence goes last, and equal ranks keep rule order.
+func rankFindings(fs []Finding) {
+	conf := map[Confidence]int{High: 0, Medium: 1, Low: 2}
+	rank := func(c Cause) int {
+		if i := slices.Index(precedence, c); i >= 0 {
+			return i
+		}
+		return len(precedence)
+	}
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		if d := conf[a.Confidence] - conf[b.Confidence]; d != 0 {
+			return d
+		}
+		return rank(a.Cause) - rank(b.Cause)
+	})
 }
 
 // DiagnoseRuns diagnoses the runs of --repeat N (started holds when each

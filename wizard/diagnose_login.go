@@ -1,8 +1,109 @@
 package wizard
 
-// Rules of the login and the relay: auth-required, auth-unavailable, auth-failed.
+// Rules of the login and the relay: app-password-required, oauth-required,
+// access-disabled, auth-required, auth-unavailable, auth-failed.
 
-import "assistant/checks"
+import (
+	"slices"
+	"strings"
+
+	"assistant/checks"
+)
+
+// policy: a login refused by the provider's policy (app-password-required,
+// oauth-required, access-disabled), from the refusal's codes and words or,
+// before any password was sent, from the mechanisms offered.
+func (d *diag) policy() {
+	r := d.facts(checks.CheckAuth)
+	flt := d.fault(checks.CheckAuth)
+	if r == nil || r.Auth == nil || r.Auth.Accepted || flt == nil {
+		return
+	}
+	var srv *checks.ServerFacts
+	if p := d.facts(d.proto()); p != nil {
+		srv = p.Server
+	}
+	greeting := ""
+	if srv != nil {
+		greeting = srv.Greeting
+	}
+	prov := providerOf(d.t.Host, greeting, replyLine(flt))
+	var m *policyMatch
+	switch {
+	case flt.Kind == checks.FaultAuth:
+		m = matchPolicy(d.t.Service, r.Auth, replyLine(flt), prov)
+	case srv != nil && onlyOAuth(srv.AuthMechs):
+		m = &policyMatch{cause: OAuthRequired, conf: High, provider: prov, variant: "mechs", explains: true}
+	case srv != nil && d.t.Service == checks.IMAP && d.t.Security != checks.SecurityNone &&
+		slices.ContainsFunc(srv.Capabilities, func(c string) bool { return strings.EqualFold(c, "LOGINDISABLED") }):
+		m = &policyMatch{cause: OAuthRequired, conf: Medium, provider: prov, variant: "logindisabled", explains: true}
+	}
+	if m == nil {
+		return
+	}
+	f := d.finding(m.cause, m.conf, checks.CheckAuth)
+	f.Variant = m.variant
+	f.Facts["user"] = d.t.User
+	if r.Auth.User != "" {
+		f.Facts["user"] = r.Auth.User
+	}
+	f.Facts["reply"] = replyLine(flt)
+	if len(r.Auth.Lines) > 0 {
+		f.Facts["reply"] = strings.Join(r.Auth.Lines, " ")
+	}
+	f.Facts["enhanced"] = r.Auth.Enhanced
+	if f.Facts["enhanced"] == "" {
+		f.Facts["enhanced"] = r.Auth.RespCode
+	}
+	f.Facts["mechs"] = "-"
+	if srv != nil && len(srv.AuthMechs) > 0 {
+		f.Facts["mechs"] = strings.Join(srv.AuthMechs, " ")
+	}
+	if m.conf != High {
+		f.Missing = []string{"missing.policy-" + m.variant}
+	}
+	f.Steps = steps(m.cause, d.policySteps(&f, m)...)
+	if m.explains {
+		d.add(f, flt)
+		return
+	}
+	d.add(f)
+}
+
+// policySteps fills the provider's facts (its name, the app-password and
+// enable pages: an enable_url or app_password_url fact already known, e.g.
+// from a provider database, wins over the table) and returns the first
+// steps that name them.
+func (d *diag) policySteps(f *Finding, m *policyMatch) []string {
+	f.Facts["provider"] = "-"
+	appURL, enableURL := d.base["app_password_url"], d.base["enable_url"]
+	if p := m.provider; p != nil {
+		f.Facts["provider"] = p.Name
+		if appURL == "" {
+			appURL = p.AppPasswordURL
+		}
+		if enableURL == "" {
+			enableURL = p.EnableURL
+		}
+	}
+	f.Facts["app_password_url"], f.Facts["enable_url"] = appURL, enableURL
+	if m.provider != nil && f.Variant == "" {
+		f.Variant = "provider-says" // the provider's own words, from the table
+	}
+	switch {
+	case m.cause == AppPasswordRequired && appURL != "":
+		return []string{"policy.step.app-password-url"}
+	case m.cause == AppPasswordRequired:
+		return []string{"policy.step.app-password"}
+	case enableURL != "" && m.cause == AccessDisabled:
+		return []string{"policy.step.enable-access-url"}
+	case m.cause == AccessDisabled:
+		return []string{"policy.step.enable-access"}
+	case enableURL != "":
+		return []string{"policy.step.enable-password-url"}
+	}
+	return nil
+}
 
 // relay: auth-required from the SMTP envelope test or a 530 to MAIL.
 func (d *diag) relay() {
@@ -45,6 +146,9 @@ func (d *diag) login() {
 		return
 	}
 	flt := d.fault(checks.CheckAuth)
+	if flt != nil && d.explained[flt] {
+		return // refused by policy
+	}
 	if r.Auth != nil && !r.Auth.Offered {
 		f := d.finding(AuthUnavailable, High, checks.CheckAuth)
 		var first []string

@@ -4,6 +4,7 @@ package wizard
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,7 +71,17 @@ func (d *diag) tls() {
 		}
 		switch {
 		case flt.Kind == checks.FaultTLS && slices.Contains([]string{checks.TLSExpired, checks.TLSNotYetValid, checks.TLSUntrusted, checks.TLSNameMismatch}, problem):
-			f := d.finding(TLSCertificate, High, x.id)
+			conf := High
+			switch d.clockSkew(x, facts, problem) {
+			case High:
+				continue
+			case Medium:
+				conf = Low // most likely the clock: the certificate is named too
+			}
+			f := d.finding(TLSCertificate, conf, x.id)
+			if conf != High {
+				f.Missing = []string{"missing.server-time"}
+			}
 			switch {
 			case problem == checks.TLSUntrusted && facts != nil && facts.SelfSigned:
 				f.Variant = "self-signed"
@@ -92,6 +103,67 @@ func (d *diag) tls() {
 		}
 	}
 }
+
+// clockSkewMin is the least difference between the two clocks named as
+// a wrong clock.
+const clockSkewMin = 5 * time.Minute
+
+// clockSkew: clock-skew when the certificate is rejected as expired or not
+// yet valid by this computer's clock while the server's own clock (the
+// date in a greeting) is inside the certificate's validity. It returns
+// the confidence of the clock-skew it named: High when proven (the fault
+// explained), Medium for a not yet valid certificate without the server's
+// time, "" when none.
+func (d *diag) clockSkew(x idFault, c *checks.TLSFacts, problem string) Confidence {
+	if c == nil || c.CheckedAt.IsZero() || (problem != checks.TLSExpired && problem != checks.TLSNotYetValid) {
+		return ""
+	}
+	local := c.CheckedAt
+	f := d.finding(ClockSkew, High, x.id)
+	certFacts(&f, c)
+	f.Facts["local_time"], f.Facts["problem_words"] = clockText(local), problem
+	server, source, ok := d.serverClock(local)
+	if !ok {
+		if problem != checks.TLSNotYetValid {
+			return ""
+		}
+		f.Confidence, f.Variant, f.Missing = Medium, "no-server-time", []string{"missing.server-time"}
+		d.add(f)
+		return Medium
+	}
+	skew := server.Sub(local)
+	inside := !server.Before(c.NotBefore) && !server.After(c.NotAfter)
+	if !inside || skew.Abs() < clockSkewMin {
+		return "" // the server's clock agrees: the certificate itself is wrong
+	}
+	f.Evidence = appendID(f.Evidence, source)
+	f.Facts["server_time"], f.Facts["time_source"] = clockText(server), string(source)
+	h := int(skew.Abs().Round(time.Hour) / time.Hour)
+	f.Facts["skew_days"], f.Facts["skew_hours"] = strconv.Itoa(h/24), strconv.Itoa(h%24)
+	d.add(f, x.f)
+	return High
+}
+
+// serverClock is the server's own time at the moment local (this
+// computer's clock when the certificate was judged): from the protocol
+// check's greeting, else from a greeting the ports check read on another
+// standard port. source is the check it comes from.
+func (d *diag) serverClock(local time.Time) (time.Time, checks.CheckID, bool) {
+	if r := d.facts(d.proto()); r != nil && r.Server != nil && !r.Server.Time.IsZero() {
+		return local.Add(r.Server.Time.Sub(r.Server.TimeSeen)), d.proto(), true
+	}
+	if r := d.facts(checks.CheckPorts); r != nil {
+		for _, p := range r.Ports {
+			if t, ok := checks.GreetingTime(p.Greeting); ok {
+				return t, checks.CheckPorts, true
+			}
+		}
+	}
+	return time.Time{}, "", false
+}
+
+// clockText shows a moment in UTC, to the minute.
+func clockText(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
 
 // certFacts quotes the certificate: issuer, names, validity.
 func certFacts(f *Finding, c *checks.TLSFacts) {
