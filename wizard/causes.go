@@ -33,6 +33,7 @@ const (
 	TransferSlow        Cause = "transfer-slow"
 	Intermittent        Cause = "intermittent"
 	NoProblemFound      Cause = "no-problem-found"
+	SettingsDiffer      Cause = "settings-differ"
 )
 
 // AllCauses lists every cause in the order of causes.md.
@@ -42,4 +43,5 @@ var AllCauses = []Cause{
 	TLSHandshake, GreetingTimeout, ConnectionReset, ConnectionAborted, ServerBusy, AuthFailed,
 	AuthRequired, AuthUnavailable, FTPPassiveBlocked, FTPActiveBlocked, FTPPasvAddress,
 	FTPModeRefused, TransferInterrupted, TransferSlow, Intermittent, NoProblemFound,
+	SettingsDiffer,
 }

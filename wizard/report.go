@@ -198,6 +198,7 @@ type jsonReport struct {
 	Checks      []jsonCheck   `json:"checks"`
 	Findings    []jsonFinding `json:"findings"`
 	Runs        []RunRecord   `json:"runs,omitempty"`
+	Provider    *jsonProvider `json:"provider,omitempty"`
 	Env         Env           `json:"env"`
 }
 
@@ -212,6 +213,7 @@ type jsonTarget struct {
 	TransferSize  int64           `json:"transfer_size"`
 	TimeoutMS     int64           `json:"timeout_ms"`
 	Resolver      string          `json:"resolver,omitempty"`
+	Email         string          `json:"email,omitempty"`
 }
 
 type jsonCheck struct {
@@ -268,6 +270,8 @@ func checkFacts(r checks.Result) any {
 		return r.Transfer
 	case r.Server != nil:
 		return r.Server
+	case r.Provider != nil:
+		return r.Provider
 	}
 	return nil
 }
@@ -279,11 +283,12 @@ func (r *Report) renderJSON(l Lang) ([]byte, error) {
 		Created: r.Created.UTC().Format(time.RFC3339), Lang: l,
 		Target: jsonTarget{Service: t.Service, Host: r.Target.Host, Port: t.Port, Security: t.Security,
 			FTPMode: t.FTPMode, User: t.User, PasswordGiven: t.Secret.Given(), TransferSize: t.TransferSize,
-			TimeoutMS: t.Timeout.Milliseconds(), Resolver: t.Resolver},
+			TimeoutMS: t.Timeout.Milliseconds(), Resolver: t.Resolver, Email: t.Email},
 		PastedError: r.Pasted,
 		Checks:      []jsonCheck{},
 		Findings:    []jsonFinding{},
 		Runs:        r.Runs,
+		Provider:    providerJSON(r.Results),
 		Env:         r.Env,
 	}
 	for _, res := range r.Results {
