@@ -302,6 +302,11 @@ func (s *Session) Start() bool {
 		// The practice scenario's own CA and stand-ins for the other ports.
 		opt.RootCAs, opt.Ports = s.lab.Options.RootCAs, s.lab.Options.Ports
 		t.Timeout = s.lab.Target.Timeout
+		// A provider scenario's own DNS zone, autoconfig site and address.
+		opt.HTTPSPort, t.Resolver = s.lab.Options.HTTPSPort, s.lab.Target.Resolver
+		if t.Email == "" {
+			t.Email = s.lab.Target.Email
+		}
 	}
 	s.mu.Unlock()
 	if st.Practice == "" {
