@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -126,6 +127,7 @@ func TestProviderAutoconfigWrongPort(t *testing.T) {
 	l.ac.Set("autoconfig.mail.test/mail/config-v1.1.xml", faultpeer.AutoconfigFile{
 		Body: clientConfig("mail.test", "smtp.mail.test", good.Port(), "SSL", "%EMAILADDRESS%")})
 	closed := freePort(t)
+	before := runtime.NumGoroutine()
 	tg := checks.Target{Service: checks.SMTP, Host: "smtp.mail.test", Port: closed, Security: checks.SecurityNone,
 		Email: "tester@mail.test", User: "tester@mail.test", Secret: checks.NewSecret(faultpeer.SMTPPassword),
 		Timeout: 2 * time.Second, Resolver: l.dns.Addr}
@@ -150,6 +152,15 @@ func TestProviderAutoconfigWrongPort(t *testing.T) {
 		t.Errorf("login %q as %q", p.Login, p.User)
 	}
 	wantNoSecret(t, res, tg.User, faultpeer.SMTPPassword)
+	// No goroutine of the discovery (HTTPS, DNS) or the probe outlives the run.
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines left over:\n%s", n-before, buf[:runtime.Stack(buf, true)])
+	}
 	if got := l.ac.Hits(); !slices.Contains(got, "autoconfig.mail.test/mail/config-v1.1.xml") {
 		t.Errorf("hits %q", got)
 	}

@@ -34,8 +34,8 @@ func Diagnose(t checks.Target, results []checks.Result) []Finding {
 			rule()
 		}
 		d.fallback()
-		d.providerSettings()
 	}
+	d.providerSettings()
 	rank := map[Confidence]int{High: 0, Medium: 1, Low: 2}
 	slices.SortStableFunc(d.out, func(a, b Finding) int { return rank[a.Confidence] - rank[b.Confidence] })
 	return d.out

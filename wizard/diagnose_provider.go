@@ -42,6 +42,9 @@ func (d *diag) providerSettings() {
 	d.providerFacts(&f, p)
 	if accountFails {
 		f.Confidence = High
+		if d.t.Host == "" {
+			f.Variant = "nohost"
+		}
 		for _, id := range mainChecks {
 			if d.fault(id) != nil {
 				f.Evidence = appendID(f.Evidence, id)

@@ -140,3 +140,23 @@ func TestEmailProblemTexts(t *testing.T) {
 		t.Errorf("summary %q", s)
 	}
 }
+
+// TestHostMissingGetsDocumentedServer: an empty server field with an
+// address whose provider is known: the documented server is named first.
+func TestHostMissingGetsDocumentedServer(t *testing.T) {
+	b := smtp25().with(checks.CheckInput, func(r *checks.Result) {
+		r.Input = &checks.InputFacts{Problem: checks.InputEmpty}
+	}).fail(checks.CheckInput, flt(checks.FaultProtocol, checks.StageInput), true).withProvider(docWorks, "host", "port", "security")
+	b.t.Host = ""
+	fs := Diagnose(b.t, b.rs)
+	got := causes(fs)
+	if len(got) < 2 || got[0] != SettingsDiffer || got[1] != HostMissing {
+		t.Fatalf("findings %v", got)
+	}
+	for _, l := range Langs {
+		checkRendered(t, fs[0], l)
+	}
+	if e := fs[0].Explanation(EN); !strings.Contains(e, "no server name") || !strings.Contains(e, "smtp.yandex.com") {
+		t.Errorf("explanation %q", e)
+	}
+}
