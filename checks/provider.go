@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"assistant/provider"
 
@@ -347,11 +348,14 @@ func (s *Session) probeDocumented(ctx context.Context, rec *Recorder, t Target) 
 		if r.Fault != nil {
 			err = r.Fault
 		}
-		detail := string(r.Status)
+		detail := string(r.Status) + " " + r.Duration.Round(time.Microsecond).String()
 		if r.Skipped != "" {
 			detail += " (" + string(r.Skipped) + ")"
 		}
 		rec.Step("documented "+string(r.ID), detail, err)
+		if len(r.Transcript) > 0 {
+			rec.Line("[" + string(r.ID) + " " + t.Host + ":" + strconv.Itoa(t.Port) + "]")
+		}
 		for _, l := range r.Transcript {
 			rec.Line(l)
 		}

@@ -108,8 +108,18 @@ func (s *Session) autoconfig(ctx context.Context, url, domain string, service Se
 		}
 		return fromDB(SourceAutoconfig, url, service, c)
 	}
-	sf.Outcome, sf.Detail = lookupOutcome(ctx, err), err.Error()
+	sf.Outcome, sf.Detail = lookupOutcome(ctx, err), s.detail(err)
 	return sf
+}
+
+// detail is an error's text for the report; a lookup error names the DNS
+// server actually asked (Target.Resolver), not the system's.
+func (s *Session) detail(err error) string {
+	var de *net.DNSError
+	if errors.As(err, &de) && s.Target.Resolver != "" {
+		de.Server = s.Target.Resolver
+	}
+	return err.Error()
 }
 
 // lookupOutcome classifies a failed lookup by the error's type.
@@ -251,7 +261,7 @@ func (s *Session) srv(ctx context.Context, service Service, domain string) Sourc
 	case notOffered > 0:
 		sf.Outcome = LookupNotOffered
 	case failed != nil:
-		sf.Outcome, sf.Detail = lookupOutcome(ctx, failed), failed.Error()
+		sf.Outcome, sf.Detail = lookupOutcome(ctx, failed), s.detail(failed)
 	}
 	return sf
 }
@@ -265,7 +275,7 @@ func (s *Session) mx(ctx context.Context, service Service, domain string) Source
 	if err != nil {
 		var de *net.DNSError
 		if !(errors.As(err, &de) && de.IsNotFound) {
-			sf.Outcome, sf.Detail = lookupOutcome(ctx, err), err.Error()
+			sf.Outcome, sf.Detail = lookupOutcome(ctx, err), s.detail(err)
 		}
 		return sf
 	}
