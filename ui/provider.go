@@ -76,3 +76,23 @@ func (w *Window) useOffer(p *accountPage, e *emailField) {
 	w.setting = false
 	w.refresh()
 }
+
+// comparisonCard is the result page's "your settings / documented
+// settings" table, differing values in bold; nil without documented settings.
+func comparisonCard(rep *wizard.Report, l wizard.Lang) fyne.CanvasObject {
+	if rep == nil {
+		return nil
+	}
+	c, ok := rep.Compare(l)
+	if !ok {
+		return nil
+	}
+	grid := container.NewGridWithColumns(3)
+	for i, row := range c.Rows {
+		for j, cell := range row {
+			style := fyne.TextStyle{Bold: i == 0 || j == 0 || (j > 0 && c.Differs[i])}
+			grid.Add(widget.NewLabelWithStyle(cell, fyne.TextAlignLeading, style))
+		}
+	}
+	return widget.NewCard("", c.Title, grid)
+}

@@ -3,10 +3,13 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"assistant/checks"
+	"assistant/practice"
 	"assistant/wizard"
 )
 
@@ -70,5 +73,33 @@ func TestNoEmailFieldForFTP(t *testing.T) {
 	test.Tap(h.w.start.choose[checks.FTP])
 	if h.w.account.email != nil {
 		t.Fatal("FTP account page has an e-mail field")
+	}
+}
+
+// TestPracticeProviderSettingsSideBySide runs the provider practice
+// scenario from the start page: the top finding is settings-differ and the
+// result page shows the account's settings beside the documented ones.
+func TestPracticeProviderSettingsSideBySide(t *testing.T) {
+	h := newHarness(t)
+	p := h.w.start
+	p.scenario.SetSelected(wizard.EN.T("practice." + string(practice.SMTPProviderServer) + ".title"))
+	test.Tap(p.practice)
+	h.s.Wait()
+	h.until("result page", 10*time.Second, func(st wizard.State) bool { return st.Step == wizard.StepResult })
+	st := h.s.State()
+	if st.Report == nil || st.Report.Findings[0].Cause != wizard.SettingsDiffer {
+		t.Fatalf("findings %+v", st.Report)
+	}
+	var texts []string
+	for _, o := range test.LaidOutObjects(h.w.result.content) {
+		if l, ok := o.(*widget.Label); ok {
+			texts = append(texts, l.Text)
+		}
+	}
+	all := strings.Join(texts, "\n")
+	for _, want := range []string{"Your settings", "Documented", "smtp.example.com", "smtp.example.org", "SSL/TLS", "no encryption"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("result page lacks %q", want)
+		}
 	}
 }

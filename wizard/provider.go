@@ -5,6 +5,7 @@ package wizard
 // account's settings, and the messages about a typed e-mail address.
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -178,4 +179,43 @@ func providerRows(results []checks.Result, l Lang) []row {
 		rows = append(rows, row{l.T("provider.row.documented", "provider", providerName(f, l), "source", l.T("provider.source."+f.Source)), v})
 	}
 	return rows
+}
+
+// Comparison is the result page's "your settings / documented settings"
+// table: a title naming the provider and source, and rows of field name,
+// the account's value and the documented value.
+type Comparison struct {
+	Title string
+	Rows  [][3]string
+	// Differs marks the rows whose values differ.
+	Differs []bool
+}
+
+// Compare builds the comparison of the account's settings with the
+// documented ones; false when the report has none.
+func (r *Report) Compare(l Lang) (Comparison, bool) {
+	f := providerFacts(r.Results)
+	if f == nil || f.Documented == nil {
+		return Comparison{}, false
+	}
+	t := r.Target.WithDefaults()
+	host, port := t.Host, t.Port
+	if in := checks.Find(r.Results, checks.CheckInput); in != nil && in.Input != nil && in.Input.Host != "" {
+		host, port = in.Input.Host, in.Input.Port
+	}
+	d := f.Documented
+	c := Comparison{Title: l.T("provider.compare.title", "provider", providerName(f, l), "source", l.T("provider.source."+f.Source))}
+	c.Rows = append(c.Rows, [3]string{"", l.T("provider.compare.account"), l.T("provider.compare.documented")})
+	c.Differs = append(c.Differs, false)
+	add := func(field, acc, doc string) {
+		c.Rows = append(c.Rows, [3]string{l.T("provider.field." + field), acc, doc})
+		c.Differs = append(c.Differs, slices.Contains(f.Differs, field))
+	}
+	add("host", orNone(host, l), d.Host)
+	add("port", strconv.Itoa(port), strconv.Itoa(d.Port))
+	add("security", l.T("fact.security."+string(t.Security)), l.T("fact.security."+d.Security))
+	if f.User != "" {
+		add("user", orNone(t.User, l), f.User)
+	}
+	return c, true
 }
