@@ -93,6 +93,9 @@ type ProviderFacts struct {
 	// SameAsAccount: the documented settings are the account's own, so the
 	// main sequence already checked them.
 	SameAsAccount bool `json:"same_as_account,omitempty"`
+	// LoginWithheld: the documented server is plain text, so the password
+	// was not sent to it (the user never chose that server).
+	LoginWithheld bool `json:"login_withheld,omitempty"`
 }
 
 // SourceFacts is what one source said.
@@ -200,6 +203,12 @@ func probeProvider(typed Target) Probe {
 		if len(facts.Differs) == 0 {
 			facts.SameAsAccount = true
 			return
+		}
+		if doc.Security == SecurityNone && doc.Secret.Given() {
+			// A password goes to a server the user did not type only under
+			// TLS with a verified certificate (a failed tls check skips the
+			// login), never in plain text.
+			doc.Secret, facts.LoginWithheld = Secret{}, true
 		}
 		facts.Probe = s.probeDocumented(ctx, rec, doc)
 		if facts.Probe.Status != StatusPass {

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -458,4 +459,40 @@ func freePort(t testing.TB) int {
 	}
 	_, port, _ := faultpeer.HostPort(addr)
 	return port
+}
+
+// TestProviderPlainTextLoginWithheld: the provider documents a plain-text
+// server; it is checked, but the password is not sent to it.
+func TestProviderPlainTextLoginWithheld(t *testing.T) {
+	l := newProvLab(t, "plain.test")
+	var seen []string
+	var mu sync.Mutex
+	port := scriptPeer(t, "220 plain.test ESMTP\r\n", func(cmd string) (string, bool) {
+		mu.Lock()
+		seen = append(seen, cmd)
+		mu.Unlock()
+		switch {
+		case strings.HasPrefix(cmd, "EHLO"):
+			return "250-plain.test\r\n250 AUTH PLAIN LOGIN\r\n", true
+		case strings.HasPrefix(cmd, "QUIT"):
+			return "221 bye\r\n", false
+		}
+		return "250 ok\r\n", true
+	})
+	l.add(t, "smtp.plain.test. 60 IN A 127.0.0.1")
+	l.ac.Set("autoconfig.plain.test/mail/config-v1.1.xml", faultpeer.AutoconfigFile{
+		Body: clientConfig("plain.test", "smtp.plain.test", port, "plain", "%EMAILADDRESS%")})
+	tg := checks.Target{Service: checks.SMTP, Host: "127.0.0.1", Port: freePort(t), Email: "ann@plain.test",
+		User: "ann@plain.test", Secret: checks.NewSecret("Very-Secret-1"), Timeout: time.Second, Resolver: l.dns.Addr}
+	_, f := provRun(t, tg, l.opt)
+	if !f.LoginWithheld || f.Probe == nil || f.Probe.Login != "" || f.Probe.Greeting == "" {
+		t.Fatalf("withheld %v probe %+v", f.LoginWithheld, f.Probe)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, c := range seen {
+		if strings.HasPrefix(strings.ToUpper(c), "AUTH") {
+			t.Fatalf("AUTH sent to a plain-text documented server: %q", seen)
+		}
+	}
 }
