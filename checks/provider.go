@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -93,8 +94,8 @@ type ProviderFacts struct {
 	// SameAsAccount: the documented settings are the account's own, so the
 	// main sequence already checked them.
 	SameAsAccount bool `json:"same_as_account,omitempty"`
-	// LoginWithheld: the documented server is plain text, so the password
-	// was not sent to it (the user never chose that server).
+	// LoginWithheld: the documented server is plain text (the user never
+	// chose that server) or takes only OAuth2, so the password was not sent.
 	LoginWithheld bool `json:"login_withheld,omitempty"`
 }
 
@@ -204,10 +205,12 @@ func probeProvider(typed Target) Probe {
 			facts.SameAsAccount = true
 			return
 		}
-		if doc.Security == SecurityNone && doc.Secret.Given() {
+		oauthOnly := len(d.Auth) > 0 && !slices.Contains(d.Auth, provider.AuthPassword)
+		if (doc.Security == SecurityNone || oauthOnly) && doc.Secret.Given() {
 			// A password goes to a server the user did not type only under
 			// TLS with a verified certificate (a failed tls check skips the
-			// login), never in plain text.
+			// login), never in plain text, and not where the provider takes
+			// no passwords at all (OAuth2 only).
 			doc.Secret, facts.LoginWithheld = Secret{}, true
 		}
 		facts.Probe = s.probeDocumented(ctx, rec, doc)

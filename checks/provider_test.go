@@ -496,3 +496,26 @@ func TestProviderPlainTextLoginWithheld(t *testing.T) {
 		}
 	}
 }
+
+// TestProviderOAuthOnly: Microsoft 365 documents OAuth2 only: the database
+// entry says so and the password is not sent to its server. The test zone
+// knows none of Microsoft's names: nothing is sent anywhere.
+func TestProviderOAuthOnly(t *testing.T) {
+	l := newProvLab(t)
+	tg := checks.Target{Service: checks.SMTP, Host: "127.0.0.1", Port: freePort(t), Email: "ann@contoso.onmicrosoft.com",
+		User: "ann@contoso.onmicrosoft.com", Secret: checks.NewSecret("Pa55"), Timeout: time.Second, Resolver: l.dns.Addr}
+	_, f := provRun(t, tg, l.opt)
+	// contoso.onmicrosoft.com is not listed; its MX would be, but the zone has none.
+	if f.Documented != nil {
+		t.Fatalf("documented %+v for an unlisted domain", f.Documented)
+	}
+	l.add(t, "contoso.test. 60 IN MX 0 contoso-test.mail.protection.outlook.com.")
+	tg.Email = "ann@contoso.test"
+	_, f = provRun(t, tg, l.opt)
+	if f.Source != checks.SourceMX || f.Name != "Microsoft 365" || f.Documented == nil || f.Documented.Host != "smtp.office365.com" || !f.OAuthOnly || !f.LoginWithheld {
+		t.Fatalf("facts %+v", f)
+	}
+	if f.Probe == nil || f.Probe.Login != "" || f.Probe.FailedCheck != checks.CheckDNS {
+		t.Errorf("probe %+v", f.Probe)
+	}
+}

@@ -71,27 +71,27 @@ func Lookup(domain string) (*Config, bool) {
 }
 
 // LookupMX returns the database's entry for a domain whose MX host is
-// mxHost, as Thunderbird does: by the MX host's base domain (its
-// registrable domain, e.g. aspmx.l.google.com → google.com), then by the
-// MX host's parent domain. The base domain is returned with the entry.
+// mxHost, as Thunderbird does, by the MX host's parent domains from the
+// most specific down to its base (registrable) domain: a Microsoft 365
+// MX (x.mail.protection.outlook.com) finds the entry listing
+// mail.protection.outlook.com before outlook.com's; aspmx.l.google.com
+// finds google.com. The domain that matched is returned with the entry.
 func LookupMX(mxHost string) (*Config, string, bool) {
 	host := Normalize(mxHost)
-	if host == "" {
+	base, err := publicsuffix.EffectiveTLDPlusOne(host)
+	if host == "" || err != nil {
 		return nil, "", false
 	}
-	var tries []string
-	if base, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
-		tries = append(tries, base)
-	}
-	if _, parent, ok := strings.Cut(host, "."); ok && strings.Contains(parent, ".") {
-		tries = append(tries, parent)
-	}
-	for _, dom := range tries {
-		if c, ok := load().byDomain[dom]; ok {
-			return c, dom, true
+	for dom := host; ; {
+		_, parent, ok := strings.Cut(dom, ".")
+		if !ok || len(parent) < len(base) {
+			return nil, "", false
 		}
+		if c, ok := load().byDomain[parent]; ok {
+			return c, parent, true
+		}
+		dom = parent
 	}
-	return nil, "", false
 }
 
 // Normalize lowers a domain, removes a trailing dot and converts Unicode

@@ -115,7 +115,8 @@ func TestKnownBadEntries(t *testing.T) {
 func TestLookupMX(t *testing.T) {
 	for mx, want := range map[string]string{
 		"aspmx.l.google.com.":                     "googlemail.com",
-		"example-com.mail.protection.outlook.com": "hotmail.com", // outlook.com is listed by hotmail.com.xml
+		"example-com.mail.protection.outlook.com": "office365.com", // lists mail.protection.outlook.com
+		"mx1.hotmail.com":                         "hotmail.com",
 		"mx.yandex.net":                           "yandex.ru",
 	} {
 		c, _, ok := LookupMX(mx)

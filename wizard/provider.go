@@ -39,6 +39,8 @@ type jsonDocumented struct {
 	Security string   `json:"security"`
 	Auth     []string `json:"auth"`
 	User     string   `json:"user,omitempty"`
+	// Flags mark an entry the database probably has wrong (provider.Flag*).
+	Flags []string `json:"flags,omitempty"`
 }
 
 // providerFacts returns the provider check's facts, or nil.
@@ -84,7 +86,7 @@ func providerJSON(results []checks.Result) *jsonProvider {
 }
 
 func documented(s provider.Server, user string) jsonDocumented {
-	d := jsonDocumented{Service: s.Service, Host: s.Host, Port: s.Port, Security: s.Security, Auth: s.Auth, User: user}
+	d := jsonDocumented{Service: s.Service, Host: s.Host, Port: s.Port, Security: s.Security, Auth: s.Auth, User: user, Flags: s.Flags}
 	if d.Auth == nil {
 		d.Auth = []string{}
 	}
