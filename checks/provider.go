@@ -32,6 +32,7 @@ const (
 	LookupInsecure   = "insecure"    // a redirect away from HTTPS, or plain HTTP
 	LookupTLS        = "tls"         // the certificate was not accepted
 	LookupTimeout    = "timeout"     // no answer within the step timeout
+	LookupCanceled   = "canceled"    // the user stopped the run first
 	LookupError      = "error"       // any other failure (connect refused, HTTP error...)
 )
 

@@ -132,6 +132,8 @@ func lookupOutcome(ctx context.Context, err error) string {
 	var te *tls.CertificateVerificationError
 	var ne net.Error
 	switch {
+	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
+		return LookupCanceled
 	case errors.As(err, &he) && (he.Code == http.StatusNotFound || he.Code == http.StatusGone):
 		return LookupNone
 	case errors.As(err, &de) && de.IsNotFound:

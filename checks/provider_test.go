@@ -519,3 +519,27 @@ func TestProviderOAuthOnly(t *testing.T) {
 		t.Errorf("probe %+v", f.Probe)
 	}
 }
+
+// TestProviderCanceled: cancelling the run ends a discovery waiting on a
+// slow autoconfig site at once.
+func TestProviderCanceled(t *testing.T) {
+	l := newProvLab(t, "slow.test")
+	l.ac.Set("autoconfig.slow.test/mail/config-v1.1.xml", faultpeer.AutoconfigFile{
+		Body: clientConfig("slow.test", "smtp.slow.test", 465, "SSL", "%EMAILADDRESS%"), Slow: time.Second})
+	tg := checks.Target{Service: checks.SMTP, Host: "127.0.0.1", Port: freePort(t), Email: "ann@slow.test",
+		Timeout: 10 * time.Second, Resolver: l.dns.Addr}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	res, err := checks.Run(ctx, tg, l.opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("run took %s after the cancel", d)
+	}
+	r := result(t, res, checks.CheckProvider)
+	if r.Provider == nil || r.Provider.Documented != nil || r.Provider.Sources[0].Outcome != checks.LookupCanceled {
+		t.Errorf("provider %+v", r.Provider)
+	}
+}
