@@ -160,3 +160,27 @@ func TestHostMissingGetsDocumentedServer(t *testing.T) {
 		t.Errorf("explanation %q", e)
 	}
 }
+
+// TestFormEmail: the address is the default user name of a mail account,
+// not of an FTP one; the offer comes from the bundled database.
+func TestFormEmail(t *testing.T) {
+	tg, _, _ := Form{Service: checks.IMAP, Host: "imap.example.com", Email: " ann@yandex.ru "}.Validate(EN)
+	if tg.Email != "ann@yandex.ru" || tg.User != "ann@yandex.ru" {
+		t.Errorf("imap target %+v", tg)
+	}
+	tg, _, _ = Form{Service: checks.FTP, Host: "ftp.example.com", Email: "ann@yandex.ru"}.Validate(EN)
+	if tg.Email != "" || tg.User != "" {
+		t.Errorf("ftp target %+v", tg)
+	}
+	f := Form{Service: checks.IMAP, Host: "imap.yandex.ru", Port: "143", Security: checks.SecurityNone, Email: "ann@yandex.ru"}
+	o, ok := ProviderOffer(f)
+	if !ok || o.Provider != "Yandex Mail" || o.Server.Host != "imap.yandex.com" || o.Server.Port != 993 {
+		t.Fatalf("offer %+v %v", o, ok)
+	}
+	if _, again := ProviderOffer(o.Apply(f)); again {
+		t.Error("offered again after it was applied")
+	}
+	if _, ok := ProviderOffer(Form{Service: checks.IMAP, Email: "ann@unknown.example"}); ok {
+		t.Error("offer for an unknown domain")
+	}
+}
