@@ -21,6 +21,7 @@ const (
 	CheckFTPPassive CheckID = "ftp-passive"
 	CheckFTPActive  CheckID = "ftp-active"
 	CheckTransfer   CheckID = "transfer"
+	CheckProvider   CheckID = "provider"
 )
 
 // Status is the outcome of a check.
@@ -71,6 +72,7 @@ type Result struct {
 	Auth     *AuthFacts     `json:"auth,omitempty"`
 	Data     *DataFacts     `json:"data,omitempty"`
 	Transfer *TransferFacts `json:"transfer,omitempty"`
+	Provider *ProviderFacts `json:"provider,omitempty"`
 }
 
 // SkipReason says why a check was skipped.

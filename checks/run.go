@@ -28,6 +28,9 @@ type Options struct {
 	// Clock is this computer's clock as certificates are judged by it
 	// (tests inject a wrong one); nil is the system clock.
 	Clock func() time.Time
+	// HTTPSPort replaces port 443 for the provider check's autoconfig
+	// fetches (tests, practice mode); 0 keeps 443.
+	HTTPSPort int
 }
 
 // Session is the state one run shares between its checks: the cleaned
@@ -70,6 +73,9 @@ func Plan(t Target) []CheckID {
 		}
 		ids = append(ids, CheckTransfer)
 	}
+	if t.Email != "" && t.Service != FTP {
+		ids = append(ids, CheckProvider)
+	}
 	return ids
 }
 
@@ -90,27 +96,47 @@ func Run(ctx context.Context, t Target, opt Options) ([]Result, error) {
 		return nil, err
 	}
 	t = t.WithDefaults()
-	s := &Session{Target: t, opt: opt, plan: Plan(t), recs: map[CheckID]*Recorder{}, tcpDone: make(chan struct{}),
-		tlsCache: tls.NewLRUClientSessionCache(8)}
-	s.red = newRedactor(t.User, t.Secret)
-	for _, id := range s.plan {
-		s.recs[id] = newRecorder(id, s.red, opt.Observer)
-	}
-	defer func() {
-		if s.Control != nil {
-			s.Control.Close()
-		}
-	}()
+	s := newSession(t, opt, Plan(t), opt.Observer)
+	defer s.closeControl()
 
 	// ping and ports run beside the main sequence: neither may delay the
 	// conversation, and neither opens a connection to the configured port
 	// (ping reads the tcp check's outcome where ICMP is not permitted).
+	// The provider check runs beside it from the start (its lookups do not
+	// need the account's host).
 	var side sync.WaitGroup
-	steps := []Probe{probeInput, probeDNS, func(ctx context.Context, s *Session) {
+	if s.Planned(CheckProvider) {
+		side.Go(func() { s.run(ctx, CheckProvider, probeProvider(t)) })
+	}
+	s.sequence(ctx, []Probe{probeInput, probeDNS, func(ctx context.Context, s *Session) {
 		side.Go(func() { s.run(ctx, CheckPorts, probePorts) })
 		side.Go(func() { s.run(ctx, CheckPing, probePing) })
-	}, probeTCP, protocolProbes[t.Service]}
-	ids := []CheckID{CheckInput, CheckDNS, "", CheckTCP, ""}
+	}, probeTCP, protocolProbes[t.Service]}, []CheckID{CheckInput, CheckDNS, "", CheckTCP, ""})
+	side.Wait()
+	return s.results(ctx), nil
+}
+
+// newSession prepares a run of plan on t (with defaults); obs may be nil.
+func newSession(t Target, opt Options, plan []CheckID, obs Observer) *Session {
+	s := &Session{Target: t, opt: opt, plan: plan, recs: map[CheckID]*Recorder{}, tcpDone: make(chan struct{}),
+		tlsCache: tls.NewLRUClientSessionCache(8)}
+	s.red = newRedactor(t.User, t.Secret)
+	for _, id := range s.plan {
+		s.recs[id] = newRecorder(id, s.red, obs)
+	}
+	return s
+}
+
+// closeControl closes the control connection, if one is open.
+func (s *Session) closeControl() {
+	if s.Control != nil {
+		s.Control.Close()
+	}
+}
+
+// sequence plays steps in order until one fails or ctx ends; ids[i] is the
+// check steps[i] runs as ("" for a step that begins its checks itself).
+func (s *Session) sequence(ctx context.Context, steps []Probe, ids []CheckID) {
 	for i, p := range steps {
 		if ctx.Err() != nil {
 			break
@@ -128,8 +154,6 @@ func Run(ctx context.Context, t Target, opt Options) ([]Result, error) {
 		}
 	}
 	s.endTCP() // the sequence stopped before the tcp check: ping must not wait for it
-	side.Wait()
-	return s.results(ctx), nil
 }
 
 // endTCP announces that the tcp check has ended or will not run.

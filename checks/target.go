@@ -55,6 +55,9 @@ type Target struct {
 	Security Security `json:"security"`
 	FTPMode  FTPMode  `json:"ftp_mode"`
 	User     string   `json:"user,omitempty"`
+	// Email is the account's e-mail address: the provider check finds the
+	// provider's documented settings from it (mail services only).
+	Email string `json:"email,omitempty"`
 	// Secret is the password; it never appears in JSON, text or transcripts.
 	Secret Secret `json:"-"`
 	// TransferSize is the size of the FTP upload test in bytes; 0 turns it off.

@@ -20,6 +20,7 @@ import (
 // checkFlags are the values of `check`'s flags as given.
 type checkFlags struct {
 	service, host, security, ftpMode, user, size, timeout, interval, resolver string
+	email                                                                     string
 	fromError, fromErrorFile, lang, format, output, practice, program         string
 	port, repeat                                                              int
 	passwordStdin                                                             bool
@@ -35,6 +36,7 @@ func check(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 	fs.StringVar(&f.security, "security", "", "")
 	fs.StringVar(&f.ftpMode, "ftp-mode", "", "")
 	fs.StringVar(&f.user, "user", "", "")
+	fs.StringVar(&f.email, "email", "", "")
 	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "")
 	fs.StringVar(&f.size, "transfer-size", "", "")
 	fs.StringVar(&f.timeout, "timeout", "10s", "")
@@ -72,6 +74,13 @@ func check(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 			f.size = strconv.FormatInt(lab.Target.TransferSize, 10)
 		}
 		env.Options.RootCAs, env.Options.Ports = lab.Options.RootCAs, lab.Options.Ports
+		env.Options.HTTPSPort = lab.Options.HTTPSPort
+		if f.email == "" {
+			f.email = lab.Target.Email
+		}
+		if lab.Target.Resolver != "" && !set["resolver"] {
+			f.resolver = lab.Target.Resolver
+		}
 		if !set["timeout"] {
 			f.timeout = lab.Target.Timeout.String()
 		}
@@ -100,6 +109,9 @@ func check(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 		if err := wizard.CheckWritable(f.output); err != nil {
 			return usage(env, lang, lang.T("cli.output_unwritable", "path", f.output, "error", osText(err, lang)))
 		}
+	}
+	if note := emailNote(spec.Target, lang); note != "" {
+		fmt.Fprintln(env.Stderr, note)
 	}
 	if isTerminal(env.Stderr) {
 		spec.Options.Observer = progress(env.Stderr, lang)
@@ -147,7 +159,7 @@ func buildSpec(f checkFlags, set map[string]bool, env Env, lang wizard.Lang) (wi
 	t := checks.Target{
 		Service: checks.Service(strings.ToLower(f.service)), Host: f.host, Port: f.port,
 		Security: checks.Security(strings.ToLower(f.security)), FTPMode: checks.FTPMode(strings.ToLower(f.ftpMode)),
-		User: f.user, Resolver: f.resolver,
+		User: f.user, Resolver: f.resolver, Email: strings.TrimSpace(f.email),
 	}
 	var err error
 	if t.Timeout, err = time.ParseDuration(f.timeout); err != nil || t.Timeout <= 0 {
@@ -211,6 +223,9 @@ func buildSpec(f checkFlags, set map[string]bool, env Env, lang wizard.Lang) (wi
 		}
 		t.Secret = checks.NewSecret(strings.TrimRight(line, "\r\n"))
 	}
+	if t.User == "" && t.Service != checks.FTP {
+		t.User = t.Email // the address is the default user name
+	}
 	spec.Target = t
 	if err := t.Validate(); err != nil {
 		var inErr *checks.InputError
@@ -251,4 +266,17 @@ func progress(w io.Writer, lang wizard.Lang) checks.Observer {
 		}
 		fmt.Fprint(w, wizard.TermSafe(fmt.Sprintf("%-8s %s: %s\n", wizard.StatusText(r.Status, lang), wizard.CheckTitle(r.ID, lang), wizard.CheckSummary(r, lang))))
 	}
+}
+
+// emailNote says what is wrong with a typed e-mail address (the check still
+// runs on the typed settings), or "" for a usable address or none.
+func emailNote(t checks.Target, lang wizard.Lang) string {
+	if t.Email == "" || t.Service == checks.FTP {
+		return ""
+	}
+	_, _, _, problem := checks.ParseEmail(t.Email)
+	if problem == "" {
+		return ""
+	}
+	return wizard.EmailProblem(lang, t.Email, problem)
 }

@@ -79,7 +79,11 @@ type SMTPOptions struct {
 
 // SMTP starts an SMTP peer on 127.0.0.1 with a free port. It never accepts
 // a message: DATA is refused.
-func SMTP(o SMTPOptions) (*Peer, error) {
+func SMTP(o SMTPOptions) (*Peer, error) { return SMTPAt("127.0.0.1:0", o) }
+
+// SMTPAt starts an SMTP peer on a given address (e.g. 127.0.0.1:465 inside
+// a test's network namespace).
+func SMTPAt(addr string, o SMTPOptions) (*Peer, error) {
 	if o.Implicit && o.TLS == nil {
 		return nil, errors.New("faultpeer: implicit TLS needs a TLS config")
 	}
@@ -88,7 +92,7 @@ func SMTP(o SMTPOptions) (*Peer, error) {
 	}
 	var p *Peer
 	ready := make(chan struct{})
-	p, err := Listen(func(c net.Conn) {
+	p, err := ListenAt(addr, func(c net.Conn) {
 		<-ready
 		serveSMTP(c, o, p.Done())
 	})

@@ -37,6 +37,7 @@ const (
 	FTPUploadReset     ID = "ftp-upload-reset"
 	FTPForeignPassive  ID = "ftp-foreign-pasv"
 	SMTPStartTLSAbsent ID = "smtp-no-starttls"
+	SMTPProviderServer ID = "smtp-provider-settings"
 )
 
 // timeout is the per-step limit of practice checks: short, so a timeout
@@ -199,6 +200,7 @@ var catalog = []scenario{
 			Secret: checks.NewSecret(faultpeer.MailPassword)}
 		return l.otherPorts()
 	}},
+	{SMTPProviderServer, checks.SMTP, startProviderSettings},
 	{FTPBusy, checks.FTP, func(l *Lab) error { return l.ftp(faultpeer.FTPOptions{Busy: true}, 0) }},
 	{FTPPassiveBlocked, checks.FTP, func(l *Lab) error {
 		return l.ftp(faultpeer.FTPOptions{Passive: faultpeer.PassiveRefuse}, 0)

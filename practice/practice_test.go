@@ -23,6 +23,7 @@ var expected = map[practice.ID]wizard.Cause{
 	practice.FTPPassiveBlocked:  wizard.FTPPassiveBlocked,
 	practice.FTPUploadReset:     wizard.TransferInterrupted,
 	practice.FTPForeignPassive:  wizard.FTPPasvAddress,
+	practice.SMTPProviderServer: wizard.SettingsDiffer,
 }
 
 // TestScenariosLeadToTheirCause runs every scenario's real checks and

@@ -28,6 +28,7 @@ type accountPage struct {
 	hostMsg, portMsg, sizeMsg    *widget.Label
 	run, back                    *widget.Button
 	watch                        *watchControl
+	email                        *emailField
 }
 
 func (w *Window) newAccountPage(st wizard.State) *accountPage {
@@ -93,6 +94,8 @@ func (w *Window) newAccountPage(st wizard.State) *accountPage {
 		form.Add(container.NewVBox(container.NewGridWithColumns(3, p.size), p.sizeMsg, hintLabel(l.T("ui.account.size.hint"))))
 	}
 
+	p.email = w.addEmailField(p, form, st)
+
 	top := container.NewVBox(headingLabel(l.T("ui.account.heading", "service", serviceName(l, f.Service))))
 	if st.Pasted != nil {
 		rec := widget.NewLabel(wizard.Explain(*st.Pasted, l))
@@ -124,6 +127,7 @@ func (p *accountPage) update(st wizard.State) {
 		p.run.Disable()
 	}
 	p.watch.update(st)
+	p.email.update(st)
 }
 
 // edit changes one field of the form the session holds.

@@ -47,6 +47,9 @@ func (w *Window) newResultPage(st wizard.State) *resultPage {
 			p.findings = append(p.findings, others)
 		}
 	}
+	if c := comparisonCard(st.Report, l); c != nil {
+		body.Add(c)
+	}
 	body.Add(sectionLabel(l.T("ui.result.checks")))
 	for _, res := range results {
 		if _, set := w.open[res.ID]; !set && res.Status == checks.StatusFail {

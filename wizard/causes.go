@@ -37,6 +37,7 @@ const (
 	AccessDisabled      Cause = "access-disabled"
 	ClockSkew           Cause = "clock-skew"
 	NoProblemFound      Cause = "no-problem-found"
+	SettingsDiffer      Cause = "settings-differ"
 )
 
 // AllCauses lists every cause in the order of causes.md.
@@ -46,5 +47,5 @@ var AllCauses = []Cause{
 	TLSHandshake, GreetingTimeout, ConnectionReset, ConnectionAborted, ServerBusy, AuthFailed,
 	AuthRequired, AuthUnavailable, FTPPassiveBlocked, FTPActiveBlocked, FTPPasvAddress,
 	FTPModeRefused, TransferInterrupted, TransferSlow, Intermittent, AppPasswordRequired,
-	OAuthRequired, AccessDisabled, ClockSkew, NoProblemFound,
+	OAuthRequired, AccessDisabled, ClockSkew, SettingsDiffer, NoProblemFound,
 }

@@ -35,6 +35,7 @@ func Diagnose(t checks.Target, results []checks.Result) []Finding {
 		}
 		d.fallback()
 	}
+	d.providerSettings()
 	rankFindings(d.out)
 	return d.out
 }
@@ -47,6 +48,9 @@ func Diagnose(t checks.Target, results []checks.Result) []Finding {
 // because with credentials given the login decides; the specific comes
 // before the generic (connection-reset, connection-aborted).
 var precedence = []Cause{
+	// The provider's documented settings answer where the account's fail:
+	// that explains whatever went wrong with the account's own.
+	SettingsDiffer,
 	HostMissing, HostMalformed, DNSNotFound, DNSFailure,
 	NetworkUnreachable, PortBlocked, WrongPort, ServiceDown,
 	SecurityMismatch, ClockSkew, TLSIntercepted, TLSCertificate, TLSHandshake, StartTLSUnavailable,

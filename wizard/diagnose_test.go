@@ -377,7 +377,7 @@ func diagCases() []diagCase {
 }
 
 func TestDiagnose(t *testing.T) {
-	for _, c := range diagCases() {
+	for _, c := range append(diagCases(), providerCases()...) {
 		t.Run(c.name, func(t *testing.T) {
 			got := Diagnose(c.run.t, c.run.rs)
 			if len(got) == 0 {
@@ -464,7 +464,7 @@ func checkRendered(t *testing.T, f Finding, l Lang) {
 func TestFindingsRender(t *testing.T) {
 	seen := map[Cause]bool{}
 	var all []Finding
-	for _, c := range diagCases() {
+	for _, c := range append(diagCases(), providerCases()...) {
 		all = append(all, Diagnose(c.run.t, c.run.rs)...)
 	}
 	all = append(all, DiagnoseRuns(intermittentRuns())...)

@@ -87,6 +87,7 @@ func (r *Report) view(l Lang) view {
 	if t.User != "" {
 		v.Target = append(v.Target, row{l.T("report.user"), t.User}, row{l.T("report.password"), pw})
 	}
+	v.Target = append(v.Target, providerRows(r.Results, l)...)
 	v.Target = append(v.Target, row{l.T("report.timeout"), t.Timeout.String()}, row{l.T("report.program"), r.stepsFor(l)})
 	if r.Pasted != nil {
 		v.Pasted = pastedRows(r.Pasted, l)

@@ -179,6 +179,7 @@ type jsonReport struct {
 	Checks      []jsonCheck   `json:"checks"`
 	Findings    []jsonFinding `json:"findings"`
 	Runs        []RunRecord   `json:"runs,omitempty"`
+	Provider    *jsonProvider `json:"provider,omitempty"`
 	Env         Env           `json:"env"`
 }
 
@@ -193,6 +194,7 @@ type jsonTarget struct {
 	TransferSize  int64           `json:"transfer_size"`
 	TimeoutMS     int64           `json:"timeout_ms"`
 	Resolver      string          `json:"resolver,omitempty"`
+	Email         string          `json:"email,omitempty"`
 	// Program is the program the remediation steps are for.
 	Program Program `json:"program,omitempty"`
 }
@@ -251,6 +253,8 @@ func checkFacts(r checks.Result) any {
 		return r.Transfer
 	case r.Server != nil:
 		return r.Server
+	case r.Provider != nil:
+		return r.Provider
 	}
 	return nil
 }
@@ -262,11 +266,12 @@ func (r *Report) renderJSON(l Lang) ([]byte, error) {
 		Created: r.Created.UTC().Format(time.RFC3339), Lang: l,
 		Target: jsonTarget{Service: t.Service, Host: r.Target.Host, Port: t.Port, Security: t.Security,
 			FTPMode: t.FTPMode, User: t.User, PasswordGiven: t.Secret.Given(), TransferSize: t.TransferSize,
-			TimeoutMS: t.Timeout.Milliseconds(), Resolver: t.Resolver, Program: r.Program},
+			TimeoutMS: t.Timeout.Milliseconds(), Resolver: t.Resolver, Email: t.Email, Program: r.Program},
 		PastedError: r.Pasted,
 		Checks:      []jsonCheck{},
 		Findings:    []jsonFinding{},
 		Runs:        r.Runs,
+		Provider:    providerJSON(r.Results),
 		Env:         r.Env,
 	}
 	for _, res := range r.Results {

@@ -37,6 +37,9 @@ type Form struct {
 	Security checks.Security
 	FTPMode  checks.FTPMode
 	User     string
+	// Email is the account's e-mail address (mail services): the provider's
+	// documented settings are looked up from it; the default user name.
+	Email string
 	// Password is held for the run only: never stored, never reported.
 	Password     string
 	TransferSize string
@@ -59,6 +62,12 @@ func (f Form) Validate(l Lang) (t checks.Target, problems map[string]string, ok 
 	problems = map[string]string{}
 	t = checks.Target{Service: f.Service, Host: f.Host, Security: f.Security, FTPMode: f.FTPMode, User: strings.TrimSpace(f.User),
 		Secret: checks.NewSecret(f.Password), Timeout: checks.DefaultTimeout}
+	if f.Service != checks.FTP {
+		t.Email = strings.TrimSpace(f.Email)
+		if t.User == "" {
+			t.User = t.Email
+		}
+	}
 	ok = true
 	if p := strings.TrimSpace(f.Port); p != "" {
 		n, err := strconv.Atoi(p)
@@ -302,6 +311,11 @@ func (s *Session) Start() bool {
 		// The practice scenario's own CA and stand-ins for the other ports.
 		opt.RootCAs, opt.Ports = s.lab.Options.RootCAs, s.lab.Options.Ports
 		t.Timeout = s.lab.Target.Timeout
+		// A provider scenario's own DNS zone, autoconfig site and address.
+		opt.HTTPSPort, t.Resolver = s.lab.Options.HTTPSPort, s.lab.Target.Resolver
+		if t.Email == "" {
+			t.Email = s.lab.Target.Email
+		}
 	}
 	s.mu.Unlock()
 	if st.Practice == "" {
@@ -346,7 +360,7 @@ func (s *Session) Practice(id practice.ID) error {
 	t := lab.Target.WithDefaults()
 	s.update(func(st *State) {
 		st.Form = Form{Service: t.Service, Host: t.Host, Port: strconv.Itoa(t.Port), PortSet: true,
-			Security: t.Security, FTPMode: checks.FTPBoth, User: t.User, Password: t.Secret.Reveal()}
+			Security: t.Security, FTPMode: checks.FTPBoth, User: t.User, Email: t.Email, Password: t.Secret.Reveal()}
 		if t.TransferSize > 0 {
 			st.Form.TransferSize = strconv.FormatInt(t.TransferSize, 10)
 		}

@@ -105,6 +105,8 @@ func passSummary(r checks.Result, l Lang) string {
 			"rate", Bytes(int64(r.Transfer.BytesPerSecond)))
 	case r.Server != nil:
 		return serverSummary(r.Server, l)
+	case r.Provider != nil:
+		return providerSummary(r.Provider, l)
 	}
 	return l.T("status." + string(r.Status))
 }
