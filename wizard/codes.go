@@ -100,6 +100,12 @@ var codeCatalog = []CodeInfo{
 	{Code: "filezilla-inactivity", Kind: KindMessage, Service: checks.FTP, Causes: []Cause{FTPPassiveBlocked, GreetingTimeout, SecurityMismatch, TransferInterrupted}},
 	{Code: "closed-by-server", Kind: KindMessage, Causes: []Cause{ConnectionAborted, ServerBusy, AuthFailed}},
 	{Code: "connect-failed", Kind: KindMessage, Causes: []Cause{ServiceDown, PortBlocked, WrongPort, NetworkUnreachable}},
+	// Thunderbird / NSS: "The certificate is not trusted because it is self-signed."
+	{Code: "cert-untrusted", Kind: KindMessage, Causes: []Cause{TLSCertificate, TLSIntercepted}},
+	// FileZilla: "The data connection could not be established: ECONNREFUSED - Connection refused by server".
+	{Code: "filezilla-data-connection", Kind: KindMessage, Service: checks.FTP, Causes: []Cause{FTPPassiveBlocked, FTPActiveBlocked, FTPPasvAddress}},
+	// FileZilla: "Server sent passive reply with unroutable address. Using server address instead."
+	{Code: "filezilla-unroutable", Kind: KindMessage, Service: checks.FTP, Causes: []Cause{FTPPasvAddress}},
 
 	// Kinds of server replies quoted in the message.
 	{Code: "reply-421", Kind: KindReply, Causes: []Cause{ServerBusy}},
