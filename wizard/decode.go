@@ -364,12 +364,17 @@ func (p *parser) setServer(v string, sure Confidence) bool {
 }
 
 // placeholders are the words knowledge-base texts put where a server name goes.
-var placeholders = []string{"server name", "servername", "имя сервера", "your server", "ваш сервер", "yourserver", "your.server", "xxx", "<", "%"}
+var placeholders = []string{"server name", "server_name", "servername", "account_name", "имя сервера", "your server", "ваш сервер", "yourserver", "your.server", "xxx", "<", "%"}
 
-// isPlaceholder tells a placeholder such as "(Server name)" or
-// "<your server>" from a server name.
+// isPlaceholder tells a placeholder such as "(Server name)", "<your
+// server>", the bare word "server" of knowledge-base texts or an address
+// hidden as "x.x.x.x" or "*.*.*.*" from a server name.
 func isPlaceholder(low string) bool {
-	if low != "" && strings.ContainsAny(low[:1], "([{<") {
+	if low != "" && strings.ContainsAny(low[:1], "([{<") || strings.Contains(low, "*") {
+		return true
+	}
+	switch low {
+	case "server", "сервер", "mail server", "mailserver", "hostname", "host", "example":
 		return true
 	}
 	for _, w := range placeholders {
@@ -377,13 +382,28 @@ func isPlaceholder(low string) bool {
 			return true
 		}
 	}
-	return false
+	labels := strings.Split(low, ".")
+	xs := 0
+	for _, l := range labels {
+		if l != "" && strings.Trim(l, "x") == "" {
+			xs++
+			if len(l) >= 2 {
+				return true
+			}
+		}
+	}
+	return xs >= 2
 }
 
 // setHost takes a "host", "host:port" or "[v6]:port" token when it looks
 // like a host name (a dot or a colon in it) and nothing set one before.
 func (p *parser) setHost(tok string, sure Confidence) {
 	host, port := splitHostPort(tok)
+	if strings.Contains(host, "**") {
+		// A name the poster hid: "w********.kr".
+		p.d.ServerPlaceholder = true
+		return
+	}
 	if i := strings.LastIndexByte(host, '@'); i >= 0 && !strings.Contains(host, "://") {
 		host = host[i+1:]
 	}

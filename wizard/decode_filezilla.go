@@ -26,6 +26,8 @@ var (
 	fzResolvingRE = regexp.MustCompile(`(?i)(?:resolving address of|определение ip-адреса для)\s+["“”']?([^\s"“”']+)`)
 	// fzConnectingRE finds "Connecting to host:port..." (Russian "Соединение с").
 	fzConnectingRE = regexp.MustCompile(`(?im)^\s*(?:status|статус):\s*(?:connecting to|соединение с|подключение к)\s+(\[[0-9a-f:.]+\](?::\d{1,5})?|[^\s"“”'>,]+)`)
+	// fzTraceConnectRE finds the SFTP engine's trace "Connecting to 192.0.2.1 port 22".
+	fzTraceConnectRE = regexp.MustCompile(`(?im)^\s*trace:\s*connecting to\s+(\S+)\s+port\s+(\d{1,5})`)
 	// fzOpenRE finds the SFTP engine's `open "user@host" 22`.
 	fzOpenRE = regexp.MustCompile(`(?i)\bopen\s+"([^"\s]+)"\s+(\d{1,5})`)
 	// fzSFTPRE finds the marks of an SFTP session.
@@ -52,6 +54,10 @@ func (fileZillaReader) read(p *parser) {
 	}
 	if m := fzResolvingRE.FindStringSubmatch(p.text); m != nil {
 		p.setHost(m[1], High)
+	}
+	if m := fzTraceConnectRE.FindStringSubmatch(p.text); m != nil {
+		p.setHost(m[1], High)
+		p.setPort(m[2], High)
 	}
 	for _, m := range fzConnectingRE.FindAllStringSubmatch(p.text, maxMatches) {
 		// The name it resolved stays the server; the address gives the port.

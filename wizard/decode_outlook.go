@@ -19,11 +19,11 @@ func (outlookReader) client() string { return ClientOutlook }
 
 // outlookPhrases are texts only the Outlook family shows.
 var outlookPhrases = []string{
-	"outlook", "windows mail", "windows live mail", "почта windows",
-	"the connection to the server has failed", "cannot connect to the server",
+	"outlook express", "microsoft outlook", "outlook cannot", "outlook could not", "windows mail", "windows live mail",
+	"почта windows", "the connection to the server has failed", "cannot connect to the server",
 	"the connection to the server was interrupted", "the server could not be found",
-	"your server has unexpectedly terminated the connection", "your imap server closed the connection",
-	"your imap server has closed the connection", "the server responded:", "error number:", "error id:",
+	"unexpectedly terminated the connection", "your imap server closed the connection",
+	"your imap server has closed the connection", "error number:", "error id:",
 	"номер ошибки:", "код ошибки:", "ошибка сокета:",
 }
 
@@ -39,9 +39,7 @@ func (outlookReader) score(p *parser) int {
 	if taskRE.MatchString(p.text) {
 		s += 4
 	}
-	if f.count > 0 {
-		s += p.score(2, outlookPhrases...)
-	}
+	s += p.score(2, outlookPhrases...)
 	if s == 0 {
 		// A bare code, or prose without the family's fields, is no Outlook message.
 		return 0
@@ -143,6 +141,12 @@ func (p *parser) fields() int {
 		if isWordRune(before) || isWordRune(after) {
 			continue
 		}
+		// A key word inside a value ("--- Server closing connection") is
+		// neither a key nor the end of the value before it.
+		f := keyField(p.text[m[0]:m[1]])
+		if !startsClause(p.text, m[0]) && !((f == fSocket || f == fCode) && hasSeparator(p.text, m[1])) {
+			continue
+		}
 		keys = append(keys, m)
 	}
 	n := 0
@@ -166,6 +170,12 @@ func startsClause(s string, start int) bool {
 	}
 	r, _ := utf8.DecodeLastRuneInString(clause)
 	return strings.ContainsRune(",;.\n'’\"”»)", r)
+}
+
+// hasSeparator reports a ":", "=" or ";" after the key ending at end.
+func hasSeparator(s string, end int) bool {
+	r, _ := utf8.DecodeRuneInString(s[skipSpaces(s, end):])
+	return r == ':' || r == '=' || r == '：' || r == ';'
 }
 
 // field reads the value of one key found at [start, end); bound is where
@@ -203,6 +213,9 @@ func (p *parser) field(f field, start, end, bound int) bool {
 			p.setServer(unwrap(val), High)
 		}
 	case fResponse:
+		if !quoted {
+			val = strings.TrimRight(val, ". ")
+		}
 		if ok = ok && val != ""; ok && p.d.ServerResponse == "" {
 			p.d.ServerResponse = unwrap(val)
 		}

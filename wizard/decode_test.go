@@ -135,7 +135,7 @@ func TestDecodeVariants(t *testing.T) {
 			Decoded{Client: ClientOutlook, ServerResponse: "421 Can't accept more, try later", Port: 25, Protocol: "SMTP", ProtocolGuessed: true, Codes: []string{"reply-421"}}},
 		{"a port is no winsock code", "Port: 10050, Secure(SSL): No",
 			Decoded{Client: ClientOutlook, Port: 10050, SSL: no()}},
-		{"prose is no field", "The connection to the server was interrupted.", Decoded{}},
+		{"outlook prose names the family", "The connection to the server was interrupted.", Decoded{Client: ClientOutlook}},
 		{"filezilla alone", "Error: Could not connect to server",
 			Decoded{Client: ClientFileZilla, Protocol: "FTP", ProtocolGuessed: true, Codes: []string{"connect-failed"}}},
 		{"nothing", "hello world", Decoded{}},
