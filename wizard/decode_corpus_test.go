@@ -106,7 +106,7 @@ func mustJSON(v any) []byte {
 	return b
 }
 
-// emptyServerRE finds a server field shown empty: "Server: ''", "Сервер: «»".
+// emptyServerRE finds a server field shown empty: "Server: ”", "Сервер: «»".
 var emptyServerRE = regexp.MustCompile(`(?i)(?:server|сервер)\s*[:=;]?\s*(?:''|‘’|’’|""|“”|«»|„“|''|` + "``" + `)`)
 
 // TestNoHostMissingWithoutEmptyServer is the property of issue 8: no text
