@@ -31,7 +31,8 @@ var (
 // the FileZilla ones from its source (src/engine, src/interface), the
 // Thunderbird ones from its en-US and ru string bundles (mailnews).
 var phrases = []struct{ text, code string }{
-	{"timed out after", "filezilla-inactivity"}, // "Connection timed out after 20 seconds of inactivity"
+	{"seconds of inactivity", "filezilla-inactivity"}, // "Connection timed out after 20 seconds of inactivity"
+	{"connection timed out after", ""},               // FileZilla's, no TCP time-out
 	{"timed out waiting for a response", ""},    // Outlook's server timeout: its own code says it
 	{"server did not properly shut down tls connection", "GNUTLS-110"},
 	{"received tls alert from the server", "GNUTLS-12"},
@@ -71,6 +72,7 @@ var phrases = []struct{ text, code string }{
 	{"host not found", "11001"},
 	{"temporary failure in name resolution", "11002"},
 	{"broken pipe", "EPIPE"},
+	{"an attempt was made to access a socket in a way forbidden by its access permissions", "10013"},
 	{"the certificate is not trusted", "cert-untrusted"},
 	{"сертификат не является доверенным", "cert-untrusted"},
 	{"uses an invalid security certificate", "cert-untrusted"},
