@@ -32,8 +32,8 @@ var (
 // Thunderbird ones from its en-US and ru string bundles (mailnews).
 var phrases = []struct{ text, code string }{
 	{"seconds of inactivity", "filezilla-inactivity"}, // "Connection timed out after 20 seconds of inactivity"
-	{"connection timed out after", ""},               // FileZilla's, no TCP time-out
-	{"timed out waiting for a response", ""},    // Outlook's server timeout: its own code says it
+	{"connection timed out after", ""},                // FileZilla's, no TCP time-out
+	{"timed out waiting for a response", ""},          // Outlook's server timeout: its own code says it
 	{"server did not properly shut down tls connection", "GNUTLS-110"},
 	{"received tls alert from the server", "GNUTLS-12"},
 	{"gnutls could not read from socket", "GNUTLS-54"},
