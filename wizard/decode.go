@@ -301,10 +301,21 @@ type parser struct {
 
 func newParser(text string) *parser {
 	n := normalise(text)
-	p := &parser{text: n, low: strings.ToLower(n)}
+	p := &parser{text: n, low: lowerSameLength(n)}
 	p.d.Text = text
 	p.d.Sure = map[string]Confidence{}
 	return p
+}
+
+// lowerSameLength lower-cases s where that keeps each rune's length, so
+// that an offset in the result is the same offset in s.
+func lowerSameLength(s string) string {
+	return strings.Map(func(r rune) rune {
+		if l := unicode.ToLower(r); utf8.RuneLen(l) == utf8.RuneLen(r) {
+			return l
+		}
+		return r
+	}, s)
 }
 
 var (
@@ -437,6 +448,17 @@ func (p *parser) setPort(s string, sure Confidence) {
 	if n, err := strconv.Atoi(s); err == nil && n > 0 && n <= 65535 && p.d.Port == 0 {
 		p.d.Port, p.d.Sure[SurePort] = n, sure
 	}
+}
+
+// hasAny reports whether the lower-case text holds any of the words; a
+// reader asks it before running a regular expression that needs one.
+func (p *parser) hasAny(words ...string) bool {
+	for _, w := range words {
+		if strings.Contains(p.low, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // score counts how many of the words occur in the text, each worth w.

@@ -98,9 +98,9 @@ func (p *parser) bareCodes() {
 	if p.d.ErrorCode != "" {
 		p.addCode(p.d.ErrorCode, -1)
 	}
-	for _, m := range hexRE.FindAllStringSubmatchIndex(p.text, maxMatches) {
+	for _, m := range p.findAll(hexRE, "0x", "800") {
 		c := p.text[m[0]:m[1]]
-		if p.d.ErrorCode == "" {
+		if p.d.ErrorCode == "" && hexCode(c) != "" {
 			p.d.ErrorCode = hexCode(c)
 		}
 		p.addCode(c, m[0])
@@ -113,7 +113,7 @@ func (p *parser) bareCodes() {
 			p.addCode(p.text[m[0]:m[1]], m[0])
 		}
 	}
-	for _, m := range gnutlsRE.FindAllStringSubmatchIndex(p.text, maxMatches) {
+	for _, m := range p.findAll(gnutlsRE, "gnutls") {
 		p.addCode("GNUTLS"+p.text[m[2]:m[3]], m[0])
 	}
 	p.reply()
@@ -128,6 +128,15 @@ func (p *parser) bareCodes() {
 		}
 		p.setHost(hostPort, Medium)
 	}
+}
+
+// findAll runs re only when the lower-case text holds one of the literals
+// (every match contains one), and returns the submatch indexes of its matches.
+func (p *parser) findAll(re *regexp.Regexp, literals ...string) [][]int {
+	if !p.hasAny(literals...) {
+		return nil
+	}
+	return re.FindAllStringSubmatchIndex(p.text, maxMatches)
 }
 
 // winsockContext tells a WinSock number from any other five-digit number:

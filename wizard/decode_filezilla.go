@@ -34,6 +34,9 @@ var (
 	fzSFTPRE = regexp.MustCompile(`(?i)fzsftp|\bopen\s+"[^"\s]+"\s+\d|sftp://|\bssh\b|host key|hostkey`)
 )
 
+// maxLogLines bounds how many lines of one kind a client log reader looks at.
+const maxLogLines = 32
+
 func (fileZillaReader) score(p *parser) int {
 	s := len(fzLineRE.FindAllStringIndex(p.text, 64))
 	s += p.score(5, "filezilla", "fzsftp", "gnutls")
@@ -43,7 +46,7 @@ func (fileZillaReader) score(p *parser) int {
 }
 
 func (fileZillaReader) read(p *parser) {
-	for _, m := range fzResponseRE.FindAllStringSubmatch(p.text, maxMatches) {
+	for _, m := range fzResponseRE.FindAllStringSubmatch(p.text, maxLogLines) {
 		if m[1][0] >= '4' {
 			p.d.ServerResponse = strings.TrimSpace(m[1])
 		}
@@ -59,13 +62,13 @@ func (fileZillaReader) read(p *parser) {
 		p.setHost(m[1], High)
 		p.setPort(m[2], High)
 	}
-	for _, m := range fzConnectingRE.FindAllStringSubmatch(p.text, maxMatches) {
+	for _, m := range fzConnectingRE.FindAllStringSubmatch(p.text, maxLogLines) {
 		// The name it resolved stays the server; the address gives the port.
 		p.setHost(m[1], High)
 		_, port := splitHostPort(m[1])
 		p.setPort(port, High)
 	}
-	if fzSFTPRE.MatchString(p.text) {
+	if p.hasAny("sftp", "open \"", "ssh", "host key", "hostkey") && fzSFTPRE.MatchString(p.text) {
 		p.d.Protocol, p.d.ProtocolGuessed, p.d.Sure[SureProtocol] = "SFTP", true, Medium
 		return
 	}

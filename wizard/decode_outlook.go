@@ -7,6 +7,7 @@ package wizard
 
 import (
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -36,7 +37,7 @@ func (outlookReader) score(p *parser) int {
 	if f.count >= 2 {
 		s += 2 * f.count
 	}
-	if taskRE.MatchString(p.text) {
+	if p.hasAny("task", "задач") && taskRE.MatchString(p.text) {
 		s += 4
 	}
 	s += p.score(2, outlookPhrases...)
@@ -44,7 +45,7 @@ func (outlookReader) score(p *parser) int {
 		// A bare code, or prose without the family's fields, is no Outlook message.
 		return 0
 	}
-	if outlookCodeRE.MatchString(p.text) {
+	if p.hasAny("800") && outlookCodeRE.MatchString(p.text) { // every family code has "800"
 		s += 3
 	}
 	return s
@@ -103,6 +104,47 @@ const (
 // A field name may wrap ("Socket\n  Error").
 var keyRE = regexp.MustCompile(`(?i)(secure\s*\(\s*ssl\s*\)|защита\s*\(\s*ssl\s*\)|server\s*response|ответ\s+сервера|server\s+error|ошибка\s+сервера|account|уч[её]тная\s+запись|server|сервер|protocol|протокол|port|порт|socket\s*error|ошибка\s+сокета|error\s*number|error\s*code|error\s*id|код\s+ошибки|номер\s+ошибки)`)
 
+// keyStartRE is keyRE anchored, for matching at a candidate position.
+var keyStartRE = regexp.MustCompile(`^` + keyRE.String())
+
+// keyStems are the lower-case beginnings of every key of keyRE.
+var keyStems = []string{"secure", "защита", "server", "ответ", "account", "уч", "сервер", "protocol", "протокол",
+	"port", "порт", "socket", "ошибка", "error", "код", "номер"}
+
+// keyMatches finds the keys of keyRE in the text, in order, without
+// overlaps. It looks only where a key's stem starts (found in the
+// lower-case text, whose offsets match the text's), so that a long text
+// without keys costs a few substring searches instead of a regular
+// expression over every byte.
+func (p *parser) keyMatches() [][]int {
+	var starts []int
+	for _, stem := range keyStems {
+		for i, n := 0, 0; n < maxMatches; n++ {
+			k := strings.Index(p.low[i:], stem)
+			if k < 0 {
+				break
+			}
+			starts = append(starts, i+k)
+			i += k + len(stem)
+		}
+	}
+	sort.Ints(starts)
+	var out [][]int
+	next := 0
+	for _, st := range starts {
+		if st < next || len(out) >= maxMatches {
+			continue
+		}
+		m := keyStartRE.FindStringIndex(p.text[st:min(len(p.text), st+64)])
+		if m == nil {
+			continue
+		}
+		out = append(out, []int{st, st + m[1]})
+		next = st + m[1]
+	}
+	return out
+}
+
 // keyField names the field a matched key stands for.
 func keyField(key string) field {
 	k := strings.Join(strings.Fields(strings.ToLower(key)), "")
@@ -135,7 +177,7 @@ func keyField(key string) field {
 // Mail Error ID: 0x…"), its value being a code.
 func (p *parser) fields() int {
 	var keys [][]int
-	for _, m := range keyRE.FindAllStringIndex(p.text, maxMatches) {
+	for _, m := range p.keyMatches() {
 		before, _ := utf8.DecodeLastRuneInString(p.text[:m[0]])
 		after, _ := utf8.DecodeRuneInString(p.text[m[1]:])
 		if isWordRune(before) || isWordRune(after) {
@@ -393,6 +435,9 @@ var taskRE = regexp.MustCompile(`(?i)(?:task|задач\p{L}*)\s*["'‘’“”
 
 // task reads the Outlook task name: the account, and whether it was sending or receiving.
 func (p *parser) task() {
+	if !p.hasAny("task", "задач") {
+		return
+	}
 	m := taskRE.FindStringSubmatch(p.text)
 	if m == nil {
 		return

@@ -36,7 +36,8 @@ var (
 
 func (thunderbirdReader) score(p *parser) int {
 	s := p.score(3, thunderbirdPhrases...)
-	if tbServerRE.MatchString(p.text) || tbAndroidRE.MatchString(p.text) {
+	if p.hasAny("server", "сервер", "(smtp)", "a connection to") && tbServerRE.MatchString(p.text) ||
+		p.hasAny("connect to") && tbAndroidRE.MatchString(p.text) {
 		// A sentence that names its server: "Connection to server imap.gmail.com timed out."
 		s += 3
 	}
@@ -44,7 +45,7 @@ func (thunderbirdReader) score(p *parser) int {
 }
 
 func (thunderbirdReader) read(p *parser) {
-	for _, m := range tbAndroidRE.FindAllStringSubmatch(p.text, maxMatches) {
+	for _, m := range tbAndroidRE.FindAllStringSubmatch(p.text, 8) {
 		p.setHost(m[1], High)
 		p.setPort(m[2], High)
 	}

@@ -31,17 +31,17 @@ var (
 func (winSCPReader) score(p *parser) int {
 	s := p.score(5, "winscp")
 	s += p.score(3, "server sent command exit status", "connection has been unexpectedly closed", "looking up host")
-	if winRefusedRE.MatchString(p.text) {
+	if p.hasAny("connection to") && winRefusedRE.MatchString(p.text) {
 		s += 3
 	}
-	if winNoHostRE.MatchString(p.text) {
+	if p.hasAny("does not exist") && winNoHostRE.MatchString(p.text) {
 		s += 3
 	}
 	return s + p.score(1, "network error:", "unexpectedly closed", "authentication failed")
 }
 
 func (winSCPReader) read(p *parser) {
-	for _, m := range winRefusedRE.FindAllStringSubmatchIndex(p.text, maxMatches) {
+	for _, m := range winRefusedRE.FindAllStringSubmatchIndex(p.text, maxLogLines) {
 		p.setHost(p.text[m[2]:m[3]], High)
 		code := "10061"
 		if strings.EqualFold(p.text[m[4]:m[5]], "timed out") {
