@@ -6,6 +6,7 @@ package wizard
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -166,20 +167,28 @@ func (p *parser) winsockContext(start, end int) bool {
 }
 
 // phrases recognises codes by the text of their messages; connect-failed,
-// the vaguest, only counts when nothing more precise was found.
+// the vaguest, only counts when nothing more precise was found. A text a
+// longer phrase covered is not read again by a shorter one.
 func (p *parser) phrases() {
-	low := p.low
+	covered := make([]bool, len(p.low))
 	for _, ph := range phrases {
 		if ph.code == "connect-failed" && len(p.found) > 0 {
 			continue
 		}
-		for {
-			k := strings.Index(low, ph.text)
+		for i, n := 0, 0; n < maxMatches; n++ {
+			k := strings.Index(p.low[i:], ph.text)
 			if k < 0 {
 				break
 			}
+			k += i
+			i = k + len(ph.text)
+			if slices.Contains(covered[k:i], true) {
+				continue
+			}
+			for j := k; j < i; j++ {
+				covered[j] = true
+			}
 			p.addCode(ph.code, k)
-			low = low[:k] + strings.Repeat(" ", len(ph.text)) + low[k+len(ph.text):]
 		}
 	}
 }
