@@ -220,7 +220,8 @@ func (d Decoded) Target(base checks.Target, set Explicit) checks.Target {
 	if d.ServerGiven && !set.Host && (d.Server != "" || d.HostMissing()) {
 		base.Host = d.Server
 	}
-	if d.Port > 0 && !set.Port {
+	// An SFTP session's port 22 is SSH's, no port for the FTP check.
+	if d.Port > 0 && !set.Port && d.Unchecked() != "SFTP" {
 		base.Port = d.Port
 	}
 	if sec, ok := d.Security(); ok && !set.Security {

@@ -168,6 +168,10 @@ func Explain(d Decoded, l Lang) string {
 	}
 
 	t := d.Target(checks.Target{}, Explicit{})
+	if d.Unchecked() == "SFTP" {
+		// Whether the server also speaks FTP: the FTP check names sftp-only if not.
+		t.Service = checks.FTP
+	}
 	if t.Host == "" && !d.HostMissing() {
 		t.Host = l.T("decode.confirm.host_placeholder")
 	}
