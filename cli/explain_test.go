@@ -53,3 +53,17 @@ func TestCheckFromErrorWithoutServer(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
 }
+
+// TestCheckFromErrorUnchecked: an SFTP log or a webmail account is said to
+// be outside the check, in the user's language.
+func TestCheckFromErrorUnchecked(t *testing.T) {
+	sftp := "Status:\tConnecting to 192.0.2.7...\nResponse:\tfzSftp started, protocol_version=11\nCommand:\topen \"ann@192.0.2.7\" 22\nError:\tCould not connect to server"
+	code, _, errs := run(t, "", nil, "check", "--from-error", sftp, "--lang", "ru")
+	if code != ExitUsage || !strings.Contains(errs, "SFTP") || !strings.Contains(errs, "sftp-only") {
+		t.Fatalf("sftp: exit %d %q", code, errs)
+	}
+	web := "Account: 'Hotmail', Server: 'http://mail.services.live.com/DeltaSync_v2.0.0/Sync.aspx', Error Number: 0x8DE00005"
+	if code, _, errs = run(t, "", nil, "check", "--from-error", web); code != ExitUsage || !strings.Contains(errs, "HTTP") {
+		t.Fatalf("webmail: exit %d %q", code, errs)
+	}
+}

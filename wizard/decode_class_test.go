@@ -84,6 +84,16 @@ func TestDecodeClasses(t *testing.T) {
 	}
 }
 
+// TestSFTPTargetKeepsNoPort: asked to check an SFTP host as FTP, the
+// target does not carry SSH's port 22.
+func TestSFTPTargetKeepsNoPort(t *testing.T) {
+	d := Decode("Command:\topen \"ann@sftp.example.com\" 22\nError:\tNetwork error: Connection refused")
+	got := d.Target(checks.Target{Service: checks.FTP}, Explicit{Service: true})
+	if got.Host != "sftp.example.com" || got.Port != 0 || got.Service != checks.FTP {
+		t.Fatalf("got %+v", got)
+	}
+}
+
 func TestDecodeWrappedTaskAccount(t *testing.T) {
 	if d := Decode("Task 'smtp.example\n.com - Sending' reported error (0x800CCC0E) : 'Cannot connect to the server.'"); d.Account != "smtp.example.com" {
 		t.Fatalf("account %q", d.Account)

@@ -96,14 +96,23 @@ func (d Decoded) Explain(l Lang) Explanation {
 	return e
 }
 
+// UncheckedNote says, in l, why the check does not apply to an SFTP or
+// webmail message and what to do instead; "" for any other message.
+func (d Decoded) UncheckedNote(l Lang) string {
+	switch d.Unchecked() {
+	case "SFTP":
+		return l.T("decode.note.sftp")
+	case "HTTP":
+		return l.T("decode.note.http")
+	}
+	return ""
+}
+
 // notes says what the check cannot do with the message.
 func notes(d Decoded, l Lang) []string {
 	var out []string
-	switch d.Unchecked() {
-	case "SFTP":
-		out = append(out, l.T("decode.note.sftp"))
-	case "HTTP":
-		out = append(out, l.T("decode.note.http"))
+	if n := d.UncheckedNote(l); n != "" {
+		out = append(out, n)
 	}
 	if d.Recognised() && !d.ServerGiven {
 		out = append(out, l.T("decode.note.no_server"))
