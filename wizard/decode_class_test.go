@@ -44,6 +44,8 @@ func TestDecodeClasses(t *testing.T) {
 		// 4. FileZilla status lines are no data.
 		{"filezilla disconnected", "Status:\tConnecting to 127.0.0.1:21...\nStatus:\tConnection established, waiting for welcome message...\nError:\tDisconnected from server: ECONNABORTED - Connection aborted\nError:\tCould not connect to server",
 			want{client: ClientFileZilla, server: "127.0.0.1", serverGiven: true, protocol: "FTP", port: 21, code: "10053"}},
+		{"filezilla russian", "Статус:\tОпределение IP-адреса для ftp.example.ru\nСтатус:\tСоединение с 192.0.2.1:21...\nОшибка:\tНе удалось подключиться к серверу",
+			want{client: ClientFileZilla, server: "ftp.example.ru", serverGiven: true, protocol: "FTP", port: 21, code: "connect-failed"}},
 		// 5. SFTP.
 		{"filezilla sftp", "Status:\tConnecting to sftp.example.com...\nResponse:\tfzSftp started, protocol_version=8\nCommand:\topen \"ann@sftp.example.com\" 22\nError:\tNetwork error: Connection refused\nError:\tCould not connect to server",
 			want{client: ClientFileZilla, server: "sftp.example.com", serverGiven: true, protocol: "SFTP", port: 22, code: "10061"}},
