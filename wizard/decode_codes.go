@@ -188,7 +188,13 @@ func (p *parser) phrases() {
 			for j := k; j < i; j++ {
 				covered[j] = true
 			}
-			p.addCode(ph.code, k)
+			code := ph.code
+			if ph.text == "connection timed out" && p.d.Client == ClientFileZilla {
+				// FileZilla's own "Connection timed out": nothing arrived
+				// within its timeout (the OS's is "ETIMEDOUT - Connection attempt timed out").
+				code = "filezilla-inactivity"
+			}
+			p.addCode(code, k)
 		}
 	}
 }

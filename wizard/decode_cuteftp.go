@@ -14,6 +14,9 @@ var (
 	// cuteIPRE and cutePortRE read CuteFTP's "-> IP=1.2.3.4 PORT=21".
 	cuteIPRE   = regexp.MustCompile(`(?i)\bIP=([0-9a-f.:]+)`)
 	cutePortRE = regexp.MustCompile(`(?i)\bPORT=(\d{1,5})\b`)
+	// cuteDataRE finds "Connecting FTP data socket... 192.0.2.1:1025": the
+	// server's address, on a data port.
+	cuteDataRE = regexp.MustCompile(`(?i)connecting ftp data socket\.*\s*([0-9a-f.:]+):\d{1,5}`)
 	// cuteConnectingRE finds "Connecting to host".
 	cuteConnectingRE = regexp.MustCompile(`(?i)connecting to\s+([^\s"“”'>,]+)`)
 )
@@ -31,5 +34,8 @@ func (cuteFTPReader) read(p *parser) {
 	}
 	if m := cutePortRE.FindStringSubmatch(p.text); m != nil {
 		p.setPort(m[1], High)
+	}
+	if m := cuteDataRE.FindStringSubmatch(p.text); m != nil {
+		p.setServer(m[1], Medium)
 	}
 }

@@ -20,6 +20,8 @@ func (fileZillaReader) client() string { return ClientFileZilla }
 var (
 	// fzLineRE finds FileZilla's log prefixes, in English and Russian.
 	fzLineRE = regexp.MustCompile(`(?im)^\s*(?:status|command|response|trace|error|статус|команда|ответ|ошибка):\s`)
+	// fzStatusRE finds the log prefixes only FileZilla writes.
+	fzStatusRE = regexp.MustCompile(`(?im)^\s*(?:status|command|response|trace|статус|команда|ответ):\s`)
 	// fzResponseRE finds FileZilla's server replies.
 	fzResponseRE = regexp.MustCompile(`(?im)^\s*(?:response|ответ):\s*([1-5]\d\d[ -][^\r\n]*)`)
 	// fzResolvingRE finds the host name FileZilla resolves.
@@ -38,7 +40,12 @@ var (
 const maxLogLines = 32
 
 func (fileZillaReader) score(p *parser) int {
-	s := len(fzLineRE.FindAllStringIndex(p.text, 64))
+	s := 0
+	if fzStatusRE.MatchString(p.text) {
+		// "Error:" lines alone are any program's; with a Status, Command or
+		// Response line they are FileZilla's log.
+		s = len(fzLineRE.FindAllStringIndex(p.text, 64))
+	}
 	s += p.score(5, "filezilla", "fzsftp", "gnutls")
 	s += p.score(2, "could not connect to server", "seconds of inactivity", "waiting for welcome message",
 		"initializing tls", "connection established", "не удалось подключиться к серверу")

@@ -24,13 +24,19 @@ var (
 	winLookingRE = regexp.MustCompile(`(?i)looking up host\s+["“”']([^"“”'\s]+)["“”']`)
 	// winConnectingRE finds the log's "Connecting to 192.0.2.1 port 22".
 	winConnectingRE = regexp.MustCompile(`(?i)connecting to\s+(\S+)\s+port\s+(\d{1,5})`)
+	// winLogHostRE and winLogProtocolRE read the session log's head
+	// ("Host name: 127.0.0.1 (Port: 22222)", "Transfer Protocol: FTP"),
+	// also written by NetBox, WinSCP's Far Manager port.
+	winLogHostRE     = regexp.MustCompile(`(?im)^\s*host name:\s*(\S+)\s*\(port:\s*(\d{1,5})\)`)
+	winLogProtocolRE = regexp.MustCompile(`(?im)^\s*transfer protocol:\s*(sftp|scp|ftps?|webdav|s3)\b`)
 	// sshRE recognises WinSCP's SSH sessions (SFTP, SCP).
 	sshRE = regexp.MustCompile(`(?i)exit status|\bscp\b|\bsftp\b|\bssh\b|host key`)
 )
 
 func (winSCPReader) score(p *parser) int {
 	s := p.score(5, "winscp")
-	s += p.score(3, "server sent command exit status", "connection has been unexpectedly closed", "looking up host")
+	s += p.score(3, "server sent command exit status", "connection has been unexpectedly closed", "looking up host",
+		"transfer protocol:", "netbox version", "winscp version")
 	if p.hasAny("connection to") && winRefusedRE.MatchString(p.text) {
 		s += 3
 	}
@@ -59,6 +65,16 @@ func (winSCPReader) read(p *parser) {
 	if m := winConnectingRE.FindStringSubmatch(p.text); m != nil {
 		p.setHost(m[1], High)
 		p.setPort(m[2], High)
+	}
+	if p.hasAny("host name:") {
+		if m := winLogHostRE.FindStringSubmatch(p.text); m != nil {
+			p.setHost(m[1], High)
+			p.setPort(m[2], High)
+		}
+	}
+	if m := winLogProtocolRE.FindStringSubmatch(p.text); p.hasAny("transfer protocol:") && m != nil {
+		p.d.Protocol, p.d.Sure[SureProtocol] = strings.ToUpper(m[1]), High
+		return
 	}
 	if sshRE.MatchString(p.text) || p.d.Port == 22 {
 		p.d.Protocol, p.d.ProtocolGuessed, p.d.Sure[SureProtocol] = "SFTP", true, Medium
