@@ -177,6 +177,14 @@ func buildSpec(f checkFlags, set map[string]bool, env Env, lang wizard.Lang) (wi
 		d := wizard.Decode(text)
 		spec.Pasted = &d
 		t = d.Target(t, wizard.Explicit{Service: set["service"], Host: set["host"], Port: set["port"], Security: set["security"]})
+		if t.Service == "" && d.Unchecked() != "" {
+			// SFTP or webmail: say so rather than ask for a service.
+			return spec, d.UncheckedNote(lang)
+		}
+		if !set["host"] && t.Host == "" && !d.HostMissing() {
+			// Only a message that shows an empty server means host-missing.
+			return spec, lang.T("decode.check.no_server")
+		}
 	}
 	if t.Service == "" {
 		return spec, lang.T("cli.service_required")

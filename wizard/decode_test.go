@@ -49,7 +49,7 @@ var pastedWant = map[string]Decoded{
 	"filezilla_econnreset.txt": {Client: ClientFileZilla, Server: "198.51.100.7", ServerGiven: true,
 		Protocol: "FTP", ProtocolGuessed: true, Port: 21, SocketError: 10054, Codes: []string{"10054"}},
 	"filezilla_gnutls.txt": {Client: ClientFileZilla, Server: "2001:db8::21", ServerGiven: true,
-		Protocol: "FTP", ProtocolGuessed: true, Port: 990, Codes: []string{"GNUTLS-15"}},
+		Protocol: "FTP", ProtocolGuessed: true, Port: 990, TLS: checks.SecurityTLS, Codes: []string{"GNUTLS-15"}},
 	"filezilla_421.txt": {Client: ClientFileZilla, Server: "203.0.113.10", ServerGiven: true,
 		Protocol: "FTP", ProtocolGuessed: true, Port: 21, ServerResponse: "421 Too many connections (8) from this IP", Codes: []string{"reply-421"}},
 	"winscp_refused.txt": {Client: ClientWinSCP, Server: "ftp.example.com", ServerGiven: true,
@@ -61,6 +61,12 @@ var pastedWant = map[string]Decoded{
 	"bare_socket_error.txt": {SocketError: 10054, Codes: []string{"10054"}},
 	"bare_wsa_name.txt":     {SocketError: 10054, Codes: []string{"10054"}},
 	"bare_go_reset.txt":     {Server: "203.0.113.9", ServerGiven: true, Protocol: "IMAP", ProtocolGuessed: true, Port: 993, SocketError: 10054, Codes: []string{"10054"}},
+}
+
+// withoutSure drops the certainty the legacy tables do not state.
+func withoutSure(d Decoded) Decoded {
+	d.Sure = nil
+	return d
 }
 
 // readPasted returns the testdata/pasted files by name.
@@ -89,7 +95,7 @@ func TestDecodePastedFiles(t *testing.T) {
 			continue
 		}
 		want.Text = strings.TrimSpace(text)
-		if got := Decode(text); !reflect.DeepEqual(got, want) {
+		if got := Decode(text); !reflect.DeepEqual(withoutSure(got), want) {
 			gj, _ := json.Marshal(got)
 			wj, _ := json.Marshal(want)
 			t.Errorf("%s:\n got %s\nwant %s", name, gj, wj)
@@ -129,13 +135,13 @@ func TestDecodeVariants(t *testing.T) {
 			Decoded{Client: ClientOutlook, ServerResponse: "421 Can't accept more, try later", Port: 25, Protocol: "SMTP", ProtocolGuessed: true, Codes: []string{"reply-421"}}},
 		{"a port is no winsock code", "Port: 10050, Secure(SSL): No",
 			Decoded{Client: ClientOutlook, Port: 10050, SSL: no()}},
-		{"prose is no field", "The connection to the server was interrupted.", Decoded{}},
+		{"outlook prose names the family", "The connection to the server was interrupted.", Decoded{Client: ClientOutlook}},
 		{"filezilla alone", "Error: Could not connect to server",
 			Decoded{Client: ClientFileZilla, Protocol: "FTP", ProtocolGuessed: true, Codes: []string{"connect-failed"}}},
 		{"nothing", "hello world", Decoded{}},
 	} {
 		tc.want.Text = tc.text
-		if got := Decode(tc.text); !reflect.DeepEqual(got, tc.want) {
+		if got := Decode(tc.text); !reflect.DeepEqual(withoutSure(got), tc.want) {
 			gj, _ := json.Marshal(got)
 			wj, _ := json.Marshal(tc.want)
 			t.Errorf("%s:\n got %s\nwant %s", tc.name, gj, wj)

@@ -301,13 +301,13 @@ func (r *Report) renderJSON(l Lang) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(jsonTermSafe(data), '\n'), nil
+	return append(JSONTermSafe(data), '\n'), nil
 }
 
-// jsonTermSafe writes the runes TermSafe escapes that encoding/json leaves
+// JSONTermSafe writes the runes TermSafe escapes that encoding/json leaves
 // raw (DEL, C1 controls, bidirectional overrides) as \uXXXX escapes: the
 // same JSON to a parser, harmless on a terminal.
-func jsonTermSafe(data []byte) []byte {
+func JSONTermSafe(data []byte) []byte {
 	out := make([]byte, 0, len(data))
 	for len(data) > 0 {
 		r, n := utf8.DecodeRune(data)
