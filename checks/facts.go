@@ -57,8 +57,11 @@ type PortFacts struct {
 	Configured bool     `json:"configured"` // the port the user configured
 	// Answer: "greeting" (a plain-text banner), "tls" (a TLS handshake
 	// completed), "silent" (connected, nothing said), "other" (bytes that are
-	// not the service's greeting), "closed" (connect failed; see Fault).
-	Answer   string        `json:"answer"`
+	// not the service's greeting), "ssh" (an SSH banner on an SSH port),
+	// "closed" (connect failed; see Fault).
+	Answer string `json:"answer"`
+	// SSH marks the SSH port probed beside FTP (SFTPPort).
+	SSH      bool          `json:"ssh,omitempty"`
 	Greeting string        `json:"greeting,omitempty"`
 	Fault    *Fault        `json:"fault,omitempty"`
 	Duration time.Duration `json:"duration_ns"`
@@ -70,6 +73,7 @@ const (
 	AnswerTLS      = "tls"
 	AnswerSilent   = "silent"
 	AnswerOther    = "other"
+	AnswerSSH      = "ssh"
 	AnswerClosed   = "closed"
 )
 

@@ -25,6 +25,9 @@ type Options struct {
 	// Ports replaces the service's standard ports in the ports check
 	// (tests, practice mode); nil keeps StandardPorts.
 	Ports []StandardPort
+	// SSHPort replaces SFTPPort, the port probed for an SSH banner beside
+	// an FTP server's (tests, practice mode); 0 keeps SFTPPort.
+	SSHPort int
 }
 
 // Session is the state one run shares between its checks: the cleaned

@@ -180,6 +180,10 @@ func StandardPorts(s Service) []StandardPort {
 	return nil
 }
 
+// SFTPPort is the SSH port the ports check probes beside an FTP server's
+// ports, for a server that offers SFTP only.
+const SFTPPort = 22
+
 // ImplicitTLSPort reports whether a port is one where TLS starts at once.
 func ImplicitTLSPort(port int) bool {
 	switch port {

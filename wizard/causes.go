@@ -33,6 +33,9 @@ const (
 	TransferSlow        Cause = "transfer-slow"
 	Intermittent        Cause = "intermittent"
 	NoProblemFound      Cause = "no-problem-found"
+	IPv6Broken          Cause = "ipv6-broken"
+	IdleTimeout         Cause = "idle-timeout"
+	SFTPOnly            Cause = "sftp-only"
 )
 
 // AllCauses lists every cause in the order of causes.md.
@@ -42,4 +45,5 @@ var AllCauses = []Cause{
 	TLSHandshake, GreetingTimeout, ConnectionReset, ConnectionAborted, ServerBusy, AuthFailed,
 	AuthRequired, AuthUnavailable, FTPPassiveBlocked, FTPActiveBlocked, FTPPasvAddress,
 	FTPModeRefused, TransferInterrupted, TransferSlow, Intermittent, NoProblemFound,
+	IPv6Broken, IdleTimeout, SFTPOnly,
 }

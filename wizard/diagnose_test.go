@@ -153,7 +153,7 @@ func smtp25() *run { return newRun(checks.SMTP, 25, checks.SecurityNone) }
 
 func diagCases() []diagCase {
 	expired := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
-	return []diagCase{
+	return append([]diagCase{
 		{name: "host missing", want: HostMissing, conf: High, evidence: []string{"input"},
 			run: smtp25().with(checks.CheckInput, func(r *checks.Result) {
 				r.Input = &checks.InputFacts{Problem: checks.InputEmpty}
@@ -373,7 +373,7 @@ func diagCases() []diagCase {
 			run: newRun(checks.POP3, 110, checks.SecurityNone).with(checks.CheckAuth, func(r *checks.Result) {
 				r.Status, r.Skipped, r.Auth = checks.StatusSkip, checks.SkipNoCredentials, nil
 			})},
-	}
+	}, pathDiagCases()...)
 }
 
 func TestDiagnose(t *testing.T) {

@@ -1,0 +1,89 @@
+//go:build linux
+
+package checks_test
+
+import (
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"assistant/checks"
+	"assistant/faultpeer"
+	"assistant/wizard"
+)
+
+// Scenarios of the network path's newer causes, each in a namespace of the
+// test's own: an SFTP-only server (SSH on the namespace's real port 22).
+
+func init() {
+	netnsScenarios["sftp-only"] = netnsSFTPOnly
+}
+
+// netnsSSHBanner is the identification line of Debian 12's OpenSSH.
+const netnsSSHBanner = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3"
+
+// netnsListenAt starts a peer at addr that sends greeting and then stays
+// silent until the test ends.
+func netnsListenAt(t *testing.T, addr, greeting string) {
+	t.Helper()
+	stop := make(chan struct{})
+	p, err := faultpeer.ListenAt(addr, func(c net.Conn) {
+		if _, err := c.Write([]byte(greeting)); err != nil {
+			return
+		}
+		faultpeer.Silence(c, stop)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { close(stop); p.Close() })
+}
+
+// netnsSFTPOnly: an SSH server on port 22 and, on port 21, an FTP server
+// the setup filters; nothing on 990. The FTP target uses the real
+// standard ports of the namespace (no Options.Ports).
+func netnsSFTPOnly(t *testing.T, setup func(map[string]string)) any {
+	netnsListenAt(t, "127.0.0.1:22", netnsSSHBanner+"\r\n")
+	netnsListenAt(t, "127.0.0.1:21", "220 (vsFTPd 3.0.3)\r\n")
+	setup(nil)
+	return netRun(t, checks.Target{Service: checks.FTP, Host: "127.0.0.1", Timeout: time.Second}, checks.Options{})
+}
+
+// TestNetnsCauseSFTPOnly: FTP's ports refuse (21 rejected with a reset,
+// nothing on 990) or stay silent (21 dropped), port 22 speaks SSH: the
+// ports check records the banner and the diagnosis says SFTP.
+func TestNetnsCauseSFTPOnly(t *testing.T) {
+	for _, c := range []struct {
+		name, rule string
+		kind       checks.FaultKind
+	}{
+		{"refused", "iptables -A INPUT -p tcp --dport 21 -j REJECT --reject-with tcp-reset", checks.FaultRefused},
+		{"silent", "iptables -A INPUT -p tcp --dport 21 -j DROP", checks.FaultTimeout},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var res []checks.Result
+			runInNetns(t, "sftp-only", []string{c.rule}, &res)
+			if f := netResult(t, res, checks.CheckTCP).Fault; f == nil || f.Kind != c.kind {
+				t.Fatalf("tcp fault %+v, want %s", f, c.kind)
+			}
+			ports := netResult(t, res, checks.CheckPorts)
+			ssh := netPortFacts(t, ports, checks.SFTPPort)
+			if !ssh.SSH || ssh.Answer != checks.AnswerSSH || ssh.Greeting != netnsSSHBanner {
+				t.Errorf("port 22: %+v, want the SSH banner", ssh)
+			}
+			if p := netPortFacts(t, ports, 990); p.Answer != checks.AnswerClosed {
+				t.Errorf("port 990: %+v, want closed", p)
+			}
+			top := netnsTopCause(t, res, wizard.SFTPOnly)
+			for l, want := range map[wizard.Lang]string{wizard.EN: "offers SFTP, not FTP", wizard.RU: "работает по SFTP, а не по FTP"} {
+				if got := top.Explanation(l); !strings.Contains(got, want) || !strings.Contains(got, netnsSSHBanner) {
+					t.Errorf("%s explanation %q lacks %q and the banner", l, got, want)
+				}
+				if steps := strings.Join(top.Remediation(l), "\n"); !strings.Contains(steps, "SFTP – SSH File Transfer Protocol") {
+					t.Errorf("%s steps lack FileZilla's protocol name: %s", l, steps)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,45 @@
+package wizard
+
+import "assistant/checks"
+
+// The cases of the network path's newer causes: sftp-only, ipv6-broken,
+// idle-timeout and the FTP connection limit.
+
+// sshBanner is a real OpenSSH identification line (Debian 12).
+const sshBanner = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3"
+
+// ftp21 is a healthy plain FTP run whose ports check also saw the SSH port.
+func ftp21(sshAnswer string) *run {
+	return newRun(checks.FTP, 21, checks.SecurityNone).with(checks.CheckPorts, func(r *checks.Result) {
+		p := checks.PortFacts{Port: checks.SFTPPort, SSH: true, Security: checks.SecurityNone, Answer: sshAnswer}
+		if sshAnswer == checks.AnswerSSH {
+			p.Greeting = sshBanner
+		} else {
+			p.Fault = &checks.Fault{Kind: checks.FaultRefused, Stage: checks.StageConnect, WinSock: checks.WSAECONNREFUSED}
+		}
+		r.Ports = append(r.Ports, p)
+	})
+}
+
+func pathDiagCases() []diagCase {
+	return []diagCase{
+		{name: "sftp only: FTP refused, SSH on 22", want: SFTPOnly, conf: High, evidence: []string{"ports", "tcp"},
+			facts: map[string]string{"ssh_port": "22", "banner": sshBanner, "winsock": "10061"},
+			not:   []Cause{ServiceDown},
+			run: ftp21(checks.AnswerSSH).port(990, checks.AnswerClosed, checks.FaultRefused).
+				fail(checks.CheckTCP, flt(checks.FaultRefused, checks.StageConnect), true)},
+		{name: "sftp only: FTP silent, SSH on 22", want: SFTPOnly, conf: High, evidence: []string{"ports", "ftp"},
+			run: ftp21(checks.AnswerSSH).port(990, checks.AnswerSilent, "").
+				fail(checks.CheckFTP, flt(checks.FaultTimeout, checks.StageGreeting), true)},
+		{name: "sftp only: the configured port speaks SSH", want: SFTPOnly, conf: High, evidence: []string{"ftp"},
+			facts: map[string]string{"ssh_port": "21", "banner": sshBanner},
+			run: ftp21(checks.AnswerClosed).with(checks.CheckFTP, func(r *checks.Result) {
+				r.Transcript = []string{"S: " + sshBanner}
+			}).fail(checks.CheckFTP, flt(checks.FaultProtocol, checks.StageGreeting), true)},
+		{name: "not sftp only: 990 answers FTP", want: WrongPort, conf: High, not: []Cause{SFTPOnly},
+			run: ftp21(checks.AnswerSSH).fail(checks.CheckTCP, flt(checks.FaultRefused, checks.StageConnect), true)},
+		{name: "not sftp only: 22 refused too", want: ServiceDown, conf: High, not: []Cause{SFTPOnly},
+			run: ftp21(checks.AnswerClosed).port(990, checks.AnswerClosed, checks.FaultRefused).
+				fail(checks.CheckTCP, flt(checks.FaultRefused, checks.StageConnect), true)},
+	}
+}
