@@ -165,3 +165,17 @@ type TransferFacts struct {
 	Verified       bool    `json:"verified"` // read-back size equals Size
 	Deleted        bool    `json:"deleted"`  // the test file was removed afterwards
 }
+
+// AddressFacts records one resolved address tried on the configured port
+// by the addresses check.
+type AddressFacts struct {
+	Address   string        `json:"address"`
+	Port      int           `json:"port"`
+	Family    string        `json:"family"` // "ipv4" or "ipv6"
+	Connected bool          `json:"connected"`
+	Fault     *Fault        `json:"fault,omitempty"`
+	Duration  time.Duration `json:"duration_ns"`
+	// Main marks the outcome of the tcp check's own connect to this address
+	// (the address the main sequence used, or failed on first).
+	Main bool `json:"main,omitempty"`
+}

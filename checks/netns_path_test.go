@@ -4,6 +4,7 @@ package checks_test
 
 import (
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,10 +15,12 @@ import (
 )
 
 // Scenarios of the network path's newer causes, each in a namespace of the
-// test's own: an SFTP-only server (SSH on the namespace's real port 22).
+// test's own: an SFTP-only server (SSH on the namespace's real port 22),
+// IPv6 filtered beside working IPv4.
 
 func init() {
 	netnsScenarios["sftp-only"] = netnsSFTPOnly
+	netnsScenarios["dual-stack"] = netnsDualStack
 }
 
 // netnsSSHBanner is the identification line of Debian 12's OpenSSH.
@@ -82,6 +85,57 @@ func TestNetnsCauseSFTPOnly(t *testing.T) {
 				}
 				if steps := strings.Join(top.Remediation(l), "\n"); !strings.Contains(steps, "SFTP – SSH File Transfer Protocol") {
 					t.Errorf("%s steps lack FileZilla's protocol name: %s", l, steps)
+				}
+			}
+		})
+	}
+}
+
+// netnsDualStack: an SMTP server on both addresses of dual.test (A
+// 127.0.0.2, AAAA ::1 on the namespace's lo), the name resolved through the
+// test zone's DNS server inside the namespace; $PORT is the server's port.
+func netnsDualStack(t *testing.T, setup func(map[string]string)) any {
+	port := dualSMTP(t)
+	resolver := dualDNS(t)
+	setup(map[string]string{"PORT": strconv.Itoa(port)})
+	return netRun(t, dualTarget(resolver, port), checks.Options{Ports: []checks.StandardPort{}})
+}
+
+// TestNetnsCauseIPv6Broken: ip6tables drops the port on ::1 while IPv4
+// answers (on this kernel an ICMPv6 reject or an OUTPUT drop ends the same
+// way for a TCP connect: the SYN is retried until the timeout): the main sequence
+// works over IPv4, the addresses check names the IPv6 address that
+// failed, and the diagnosis says ipv6-broken.
+func TestNetnsCauseIPv6Broken(t *testing.T) {
+	for _, c := range []struct {
+		name, rule string
+		kind       checks.FaultKind
+	}{
+		{"dropped", "ip6tables -A INPUT -d ::1 -p tcp --dport $PORT -j DROP", checks.FaultTimeout},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var res []checks.Result
+			runInNetns(t, "dual-stack", []string{c.rule}, &res)
+			tcp := netResult(t, res, checks.CheckTCP)
+			if tcp.Status != checks.StatusPass || !strings.HasPrefix(tcp.TCP.Address, "127.0.0.2:") {
+				t.Fatalf("tcp %s %+v, want connected over IPv4", tcp.Status, tcp.TCP)
+			}
+			r := netResult(t, res, checks.CheckAddresses)
+			if r.Status != checks.StatusWarn || len(r.Addresses) != 2 {
+				t.Fatalf("addresses %s %+v, want warn with two addresses", r.Status, r.Addresses)
+			}
+			v4, v6 := r.Addresses[0], r.Addresses[1]
+			if !v4.Connected || !v4.Main {
+				t.Errorf("IPv4 %+v, want the tcp check's connection", v4)
+			}
+			if v6.Address != "::1" || v6.Connected || v6.Fault == nil || v6.Fault.Kind != c.kind {
+				t.Errorf("IPv6 %+v, want %s", v6, c.kind)
+			}
+			top := netnsTopCause(t, res, wizard.IPv6Broken)
+			for l, want := range map[wizard.Lang]string{wizard.EN: "did not answer on its IPv6 addresses (::1 (" + string(c.kind) + "))",
+				wizard.RU: "не ответил на адресах IPv6 (::1 (" + string(c.kind) + "))"} {
+				if got := top.Explanation(l); !strings.Contains(got, want) || !strings.Contains(got, "127.0.0.2") {
+					t.Errorf("%s explanation %q lacks %q and the IPv4 address", l, got, want)
 				}
 			}
 		})

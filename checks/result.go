@@ -12,6 +12,7 @@ const (
 	CheckPing       CheckID = "ping"
 	CheckTCP        CheckID = "tcp"
 	CheckPorts      CheckID = "ports"
+	CheckAddresses  CheckID = "addresses"
 	CheckTLS        CheckID = "tls"
 	CheckSMTP       CheckID = "smtp"
 	CheckPOP3       CheckID = "pop3"
@@ -61,16 +62,18 @@ type Result struct {
 	// reservations (e.g. "pasv-foreign-address", "starttls-not-offered").
 	Warnings []string `json:"warnings,omitempty"`
 
-	Input    *InputFacts    `json:"input,omitempty"`
-	DNS      *DNSFacts      `json:"dns,omitempty"`
-	Ping     *PingFacts     `json:"ping,omitempty"`
-	TCP      *TCPFacts      `json:"tcp,omitempty"`
-	Ports    []PortFacts    `json:"ports,omitempty"`
-	TLS      *TLSFacts      `json:"tls,omitempty"`
-	Server   *ServerFacts   `json:"server,omitempty"`
-	Auth     *AuthFacts     `json:"auth,omitempty"`
-	Data     *DataFacts     `json:"data,omitempty"`
-	Transfer *TransferFacts `json:"transfer,omitempty"`
+	Input *InputFacts `json:"input,omitempty"`
+	DNS   *DNSFacts   `json:"dns,omitempty"`
+	Ping  *PingFacts  `json:"ping,omitempty"`
+	TCP   *TCPFacts   `json:"tcp,omitempty"`
+	Ports []PortFacts `json:"ports,omitempty"`
+	// Addresses: the addresses check, one entry per address tried.
+	Addresses []AddressFacts `json:"addresses,omitempty"`
+	TLS       *TLSFacts      `json:"tls,omitempty"`
+	Server    *ServerFacts   `json:"server,omitempty"`
+	Auth      *AuthFacts     `json:"auth,omitempty"`
+	Data      *DataFacts     `json:"data,omitempty"`
+	Transfer  *TransferFacts `json:"transfer,omitempty"`
 }
 
 // SkipReason says why a check was skipped.

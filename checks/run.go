@@ -56,7 +56,7 @@ type Session struct {
 // Plan lists the checks that apply to a target, in the order they run.
 func Plan(t Target) []CheckID {
 	t = t.WithDefaults()
-	ids := []CheckID{CheckInput, CheckDNS, CheckPing, CheckTCP, CheckPorts}
+	ids := []CheckID{CheckInput, CheckDNS, CheckPing, CheckTCP, CheckPorts, CheckAddresses}
 	if t.Security != SecurityNone {
 		ids = append(ids, CheckTLS)
 	}
@@ -102,13 +102,15 @@ func Run(ctx context.Context, t Target, opt Options) ([]Result, error) {
 		}
 	}()
 
-	// ping and ports run beside the main sequence: neither may delay the
-	// conversation, and neither opens a connection to the configured port
-	// (ping reads the tcp check's outcome where ICMP is not permitted).
+	// ping, ports and addresses run beside the main sequence: none may
+	// delay the conversation, and none competes with it for the configured
+	// port's first address (ping and addresses read the tcp check's outcome
+	// there).
 	var side sync.WaitGroup
 	steps := []Probe{probeInput, probeDNS, func(ctx context.Context, s *Session) {
 		side.Go(func() { s.run(ctx, CheckPorts, probePorts) })
 		side.Go(func() { s.run(ctx, CheckPing, probePing) })
+		side.Go(func() { s.run(ctx, CheckAddresses, probeAddresses) })
 	}, probeTCP, protocolProbes[t.Service]}
 	ids := []CheckID{CheckInput, CheckDNS, "", CheckTCP, ""}
 	for i, p := range steps {

@@ -1,6 +1,6 @@
 package wizard
 
-// Rules of the network path: network-unreachable, port-blocked, service-down, wrong-port, sftp-only.
+// Rules of the network path: network-unreachable, port-blocked, service-down, wrong-port, sftp-only, ipv6-broken.
 
 import (
 	"slices"
@@ -311,4 +311,34 @@ func (d *diag) sshBanner() string {
 		}
 	}
 	return ""
+}
+
+// ipv6Broken: the name has addresses of both families, the configured port
+// timed out or was unreachable on every IPv6 address tried, and it
+// connected on an IPv4 address.
+func (d *diag) ipv6Broken() {
+	r := d.facts(checks.CheckAddresses)
+	if r == nil {
+		return
+	}
+	var failed, ok []string
+	v6 := 0
+	for _, a := range r.Addresses {
+		switch {
+		case a.Family == checks.FamilyIPv4 && a.Connected:
+			ok = append(ok, a.Address)
+		case a.Family == checks.FamilyIPv6:
+			v6++
+			if a.Connected || a.Fault == nil || (a.Fault.Kind != checks.FaultTimeout && a.Fault.Kind != checks.FaultUnreachable) {
+				return
+			}
+			failed = append(failed, a.Address+" ("+string(a.Fault.Kind)+")")
+		}
+	}
+	if v6 == 0 || len(ok) == 0 {
+		return
+	}
+	f := d.finding(IPv6Broken, High, checks.CheckAddresses, checks.CheckDNS)
+	f.Facts["failed"], f.Facts["ipv4"] = strings.Join(failed, ", "), strings.Join(ok, ", ")
+	d.add(f)
 }

@@ -21,8 +21,31 @@ func ftp21(sshAnswer string) *run {
 	})
 }
 
+// dual is a healthy SMTP run on a name with an IPv4 and an IPv6 address;
+// v6 is what the addresses check saw on the IPv6 one.
+func dual(v6 checks.FaultKind) *run {
+	return smtp25().with(checks.CheckAddresses, func(r *checks.Result) {
+		r.Status, r.Skipped = checks.StatusPass, ""
+		r.Addresses = []checks.AddressFacts{
+			{Address: "192.0.2.10", Port: 25, Family: checks.FamilyIPv4, Connected: true, Main: true},
+			{Address: "2001:db8::10", Port: 25, Family: checks.FamilyIPv6, Connected: v6 == ""},
+		}
+		if v6 != "" {
+			r.Status, r.Warnings = checks.StatusWarn, []string{checks.WarnAddressFailed}
+			r.Addresses[1].Fault = &checks.Fault{Kind: v6, Stage: checks.StageConnect, WinSock: ws[v6]}
+		}
+	})
+}
+
 func pathDiagCases() []diagCase {
 	return []diagCase{
+		{name: "ipv6 broken: timeout on IPv6, IPv4 works", want: IPv6Broken, conf: High, evidence: []string{"addresses", "dns"},
+			facts: map[string]string{"failed": "2001:db8::10 (timeout)", "ipv4": "192.0.2.10"},
+			run:   dual(checks.FaultTimeout)},
+		{name: "ipv6 broken: unreachable", want: IPv6Broken, conf: High, run: dual(checks.FaultUnreachable)},
+		{name: "ipv6 refused is not broken IPv6", want: NoProblemFound, conf: High, not: []Cause{IPv6Broken},
+			run: dual(checks.FaultRefused)},
+		{name: "both families answer", want: NoProblemFound, conf: High, run: dual("")},
 		{name: "sftp only: FTP refused, SSH on 22", want: SFTPOnly, conf: High, evidence: []string{"ports", "tcp"},
 			facts: map[string]string{"ssh_port": "22", "banner": sshBanner, "winsock": "10061"},
 			not:   []Cause{ServiceDown},

@@ -258,6 +258,8 @@ func checkFacts(r checks.Result) any {
 		return r.TCP
 	case r.Ports != nil:
 		return r.Ports
+	case r.Addresses != nil:
+		return r.Addresses
 	case r.TLS != nil:
 		return r.TLS
 	case r.Auth != nil:

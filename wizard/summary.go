@@ -90,6 +90,8 @@ func passSummary(r checks.Result, l Lang) string {
 		return l.T("summary.tcp.ok", "addr", r.TCP.Address, "time", ms(r.TCP.ConnectTime))
 	case r.Ports != nil:
 		return portsSummary(r.Ports, l)
+	case r.Addresses != nil:
+		return addressesSummary(r, l)
 	case r.TLS != nil:
 		return l.T("summary.tls.ok", "version", r.TLS.Version, "subject", r.TLS.Subject, "issuer", r.TLS.Issuer,
 			"until", r.TLS.NotAfter.Format("2006-01-02"))
