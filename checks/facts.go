@@ -179,3 +179,46 @@ type AddressFacts struct {
 	// (the address the main sequence used, or failed on first).
 	Main bool `json:"main,omitempty"`
 }
+
+// IdleFacts records the idle test (Target.IdleTest).
+type IdleFacts struct {
+	Duration time.Duration `json:"duration_ns"` // the test's duration (the longest idle time)
+	Address  string        `json:"address"`     // ip:port, the tcp check's address
+	Probes   []IdleProbe   `json:"probes"`
+	// KeepAlive is the connection that sent the command every
+	// KeepAliveEvery; Fresh the connection opened at the end.
+	KeepAlive      *IdleProbe    `json:"keep_alive,omitempty"`
+	KeepAliveEvery time.Duration `json:"keep_alive_every_ns"`
+	Fresh          *IdleProbe    `json:"fresh,omitempty"`
+	// TimeoutAfter is the shortest idle time after which a connection was
+	// dropped (reset, silent, closed) while the fresh one worked;
+	// SurvivedUpTo the longest idle time a connection survived.
+	TimeoutAfter time.Duration `json:"timeout_after_ns,omitempty"`
+	SurvivedUpTo time.Duration `json:"survived_up_to_ns,omitempty"`
+	// ServerTimeout is when the server itself said goodbye to an idle
+	// connection (its own idle timeout, counted from the greeting).
+	ServerTimeout time.Duration `json:"server_timeout_ns,omitempty"`
+	// Limit is set when a greeting refused a connection as one too many.
+	Limit *ConnLimit `json:"limit,omitempty"`
+}
+
+// IdleProbe is one connection of the idle test.
+type IdleProbe struct {
+	Idle      time.Duration `json:"idle_ns"` // how long it was to stay idle
+	KeepAlive bool          `json:"keep_alive,omitempty"`
+	// Outcome: "alive", "reset", "silent", "closed", "server-closed",
+	// "busy", "failed".
+	Outcome string `json:"outcome"`
+	// After is when it ended, counted from its greeting.
+	After time.Duration `json:"after_ns,omitempty"`
+	Reply string        `json:"reply,omitempty"`
+	Fault *Fault        `json:"fault,omitempty"`
+}
+
+// ConnLimit records a server's limit on simultaneous connections.
+type ConnLimit struct {
+	// Accepted is how many connections of this run to the port were open
+	// (and greeted) when the server refused the next one.
+	Accepted int    `json:"accepted"`
+	Reply    string `json:"reply"` // the refusing greeting
+}

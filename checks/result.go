@@ -22,6 +22,7 @@ const (
 	CheckFTPPassive CheckID = "ftp-passive"
 	CheckFTPActive  CheckID = "ftp-active"
 	CheckTransfer   CheckID = "transfer"
+	CheckIdle       CheckID = "idle"
 )
 
 // Status is the outcome of a check.
@@ -74,6 +75,7 @@ type Result struct {
 	Auth      *AuthFacts     `json:"auth,omitempty"`
 	Data      *DataFacts     `json:"data,omitempty"`
 	Transfer  *TransferFacts `json:"transfer,omitempty"`
+	Idle      *IdleFacts     `json:"idle,omitempty"`
 }
 
 // SkipReason says why a check was skipped.

@@ -70,6 +70,9 @@ func Plan(t Target) []CheckID {
 		}
 		ids = append(ids, CheckTransfer)
 	}
+	if t.IdleTest > 0 {
+		ids = append(ids, CheckIdle)
+	}
 	return ids
 }
 
@@ -111,8 +114,17 @@ func Run(ctx context.Context, t Target, opt Options) ([]Result, error) {
 		side.Go(func() { s.run(ctx, CheckPorts, probePorts) })
 		side.Go(func() { s.run(ctx, CheckPing, probePing) })
 		side.Go(func() { s.run(ctx, CheckAddresses, probeAddresses) })
-	}, probeTCP, protocolProbes[t.Service]}
-	ids := []CheckID{CheckInput, CheckDNS, "", CheckTCP, ""}
+	}, probeTCP, func(ctx context.Context, s *Session) {
+		if s.Planned(CheckIdle) {
+			// The idle test opens its connections now, beside the tcp
+			// check's, and holds them beside the conversation.
+			s.Begin(CheckIdle)
+			if rest := probeIdle(ctx, s); rest != nil {
+				side.Go(func() { rest(); s.End(CheckIdle) })
+			}
+		}
+	}, protocolProbes[t.Service]}
+	ids := []CheckID{CheckInput, CheckDNS, "", CheckTCP, "", ""}
 	for i, p := range steps {
 		if ctx.Err() != nil {
 			break

@@ -63,6 +63,8 @@ type Target struct {
 	Timeout time.Duration `json:"-"`
 	// Resolver is a DNS server "host:port" to ask instead of the system's.
 	Resolver string `json:"resolver,omitempty"`
+	// IdleTest is the idle test's duration (the longest idle time); 0 is off.
+	IdleTest time.Duration `json:"idle_test,omitempty"`
 	// AllowForeignData lets the FTP checks connect to a PASV address that is
 	// not the server's own; off unless the user explicitly asked.
 	AllowForeignData bool `json:"-"`
@@ -70,7 +72,7 @@ type Target struct {
 
 // InputError is returned by Validate for input no diagnosis can start from.
 type InputError struct {
-	Field string // "service", "port", "security", "ftp-mode", "timeout", "transfer-size"
+	Field string // "service", "port", "security", "ftp-mode", "timeout", "transfer-size", "idle-test"
 	Value string
 }
 
@@ -103,6 +105,9 @@ func (t Target) Validate() error {
 	}
 	if t.Timeout < 0 {
 		return &InputError{"timeout", t.Timeout.String()}
+	}
+	if t.IdleTest < 0 {
+		return &InputError{"idle-test", t.IdleTest.String()}
 	}
 	return nil
 }

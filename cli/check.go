@@ -21,7 +21,7 @@ import (
 // checkFlags are the values of `check`'s flags as given.
 type checkFlags struct {
 	service, host, security, ftpMode, user, size, timeout, interval, resolver string
-	fromError, fromErrorFile, lang, format, output, practice                  string
+	fromError, fromErrorFile, lang, format, output, practice, idleTest        string
 	port, repeat                                                              int
 	passwordStdin                                                             bool
 }
@@ -48,6 +48,7 @@ func check(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 	fs.StringVar(&f.format, "format", "text", "")
 	fs.StringVar(&f.output, "output", "", "")
 	fs.StringVar(&f.practice, "practice", "", "")
+	fs.StringVar(&f.idleTest, "idle-test", "0", "")
 	if err := fs.Parse(args); err != nil {
 		return usage(env, lang, lang.T("cli.bad_flag", "error", err.Error()))
 	}
@@ -71,6 +72,9 @@ func check(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 		env.Options.RootCAs, env.Options.Ports = lab.Options.RootCAs, lab.Options.Ports
 		if !set["timeout"] {
 			f.timeout = lab.Target.Timeout.String()
+		}
+		if !set["idle-test"] && lab.Target.IdleTest > 0 {
+			f.idleTest = lab.Target.IdleTest.String()
 		}
 		if lab.Target.Secret.Given() {
 			getenv := env.Getenv
@@ -162,6 +166,9 @@ func buildSpec(f checkFlags, set map[string]bool, env Env, lang wizard.Lang) (wi
 	var err error
 	if t.Timeout, err = time.ParseDuration(f.timeout); err != nil || t.Timeout <= 0 {
 		return spec, lang.T("cli.bad_value", "flag", "--timeout", "value", f.timeout)
+	}
+	if t.IdleTest, err = time.ParseDuration(f.idleTest); err != nil || t.IdleTest < 0 {
+		return spec, lang.T("cli.bad_value", "flag", "--idle-test", "value", f.idleTest)
 	}
 	if spec.Interval, err = time.ParseDuration(f.interval); err != nil || spec.Interval < 0 {
 		return spec, lang.T("cli.bad_value", "flag", "--interval", "value", f.interval)

@@ -301,9 +301,12 @@ func (s *Session) Start() bool {
 	if s.lab != nil {
 		// The practice scenario's own CA and stand-ins for the other ports.
 		opt.RootCAs, opt.Ports = s.lab.Options.RootCAs, s.lab.Options.Ports
-		t.Timeout = s.lab.Target.Timeout
+		t.Timeout, t.IdleTest = s.lab.Target.Timeout, s.lab.Target.IdleTest
 	}
 	s.mu.Unlock()
+	if st.Watch {
+		t.IdleTest = max(t.IdleTest, st.Interval) // watch mode also looks for an idle timeout
+	}
 	if st.Practice == "" {
 		s.remember(st.Form)
 	}
