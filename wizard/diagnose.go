@@ -28,8 +28,8 @@ func Diagnose(t checks.Target, results []checks.Result) []Finding {
 	d := newDiag(t, results)
 	if !d.input() {
 		for _, rule := range []func(){
-			d.dns, d.sftpOnly, d.network, d.ipv6Broken, d.securityMismatch, d.tls, d.startTLS, d.busy, d.greeting,
-			d.relay, d.login, d.ftpData, d.transfer, d.session,
+			d.dns, d.sftpOnly, d.network, d.ipv6Broken, d.securityMismatch, d.tls, d.startTLS, d.busy, d.connLimit, d.greeting,
+			d.relay, d.login, d.ftpData, d.transfer, d.idle, d.session,
 		} {
 			rule()
 		}

@@ -1,6 +1,10 @@
 package wizard
 
-import "assistant/checks"
+import (
+	"time"
+
+	"assistant/checks"
+)
 
 // The cases of the network path's newer causes: sftp-only, ipv6-broken,
 // idle-timeout and the FTP connection limit.
@@ -37,8 +41,62 @@ func dual(v6 checks.FaultKind) *run {
 	})
 }
 
+// idled adds an idle check's result to a run: probes idle 5 s and 15 s
+// with the given outcomes, a keep-alive connection and a fresh one.
+func idled(b *run, short, long, keep string, fill func(*checks.IdleFacts)) *run {
+	f := &checks.IdleFacts{Duration: 15 * time.Second, KeepAliveEvery: 2500 * time.Millisecond,
+		Probes: []checks.IdleProbe{{Idle: 5 * time.Second, Outcome: short}, {Idle: 15 * time.Second, Outcome: long}},
+		KeepAlive: &checks.IdleProbe{Idle: 15 * time.Second, KeepAlive: true, Outcome: keep},
+		Fresh:     &checks.IdleProbe{Outcome: checks.IdleAlive}}
+	r := checks.Result{ID: checks.CheckIdle, Status: checks.StatusPass, Idle: f}
+	for i, p := range f.Probes {
+		switch p.Outcome {
+		case checks.IdleAlive:
+			f.SurvivedUpTo = p.Idle
+		case checks.IdleReset, checks.IdleSilent:
+			kind := map[string]checks.FaultKind{checks.IdleReset: checks.FaultReset, checks.IdleSilent: checks.FaultTimeout}[p.Outcome]
+			f.Probes[i].Fault = &checks.Fault{Kind: kind, Stage: checks.StageIdle, WinSock: ws[kind]}
+			if f.TimeoutAfter == 0 {
+				f.TimeoutAfter, r.Status, r.Fault = p.Idle, checks.StatusFail, f.Probes[i].Fault
+			}
+		}
+	}
+	if fill != nil {
+		fill(f)
+	}
+	b.rs = append(b.rs, r)
+	return b
+}
+
 func pathDiagCases() []diagCase {
+	alive, reset, silent := checks.IdleAlive, checks.IdleReset, checks.IdleSilent
 	return []diagCase{
+		{name: "idle timeout: reset after 15 s, 5 s survived, keep-alive works", want: IdleTimeout, conf: High,
+			evidence: []string{"idle"}, facts: map[string]string{"timeout": "15", "survived": "5", "every": "3"},
+			not: []Cause{ConnectionReset},
+			run: idled(ftp21(checks.AnswerClosed), alive, reset, alive, nil)},
+		{name: "idle timeout: silence after 5 s, keep-alive fails too", want: IdleTimeout, conf: High,
+			facts: map[string]string{"timeout": "5", "keepalive_after": "8"},
+			run: idled(smtp25(), silent, silent, silent, func(f *checks.IdleFacts) { f.KeepAlive.After = 8 * time.Second })},
+		{name: "idle: the server's own timeout", want: IdleTimeout, conf: Medium,
+			facts: map[string]string{"server_timeout": "12", "reply": "421 Timeout."},
+			run: idled(ftp21(checks.AnswerClosed), alive, checks.IdleServerClosed, alive, func(f *checks.IdleFacts) {
+				f.Probes[1].After, f.Probes[1].Reply, f.ServerTimeout = 12*time.Second, "421 Timeout.", 12*time.Second
+			})},
+		{name: "idle: nothing dropped", want: NoProblemFound, conf: High, not: []Cause{IdleTimeout},
+			run: idled(ftp21(checks.AnswerClosed), alive, alive, alive, nil)},
+		{name: "connection limit from the idle test", want: ServerBusy, conf: High, evidence: []string{"idle"},
+			facts: map[string]string{"limit": "2", "limit_transfers": "1"},
+			run: idled(ftp21(checks.AnswerClosed), alive, checks.IdleBusy, alive, func(f *checks.IdleFacts) {
+				f.Limit = &checks.ConnLimit{Accepted: 2, Reply: "421 There are too many connections from your internet address."}
+			})},
+		{name: "connection limit added to a 421 of the transfer", want: ServerBusy, conf: High, evidence: []string{"transfer", "idle"},
+			facts: map[string]string{"limit": "3", "limit_transfers": "2", "stage": "greeting"},
+			run: idled(ftp21(checks.AnswerClosed).fail(checks.CheckTransfer,
+				checks.Fault{Kind: checks.FaultBusy, Stage: checks.StageGreeting, Code: 421, Reply: "There are too many connections from your internet address."}, false),
+				alive, checks.IdleBusy, alive, func(f *checks.IdleFacts) {
+					f.Limit = &checks.ConnLimit{Accepted: 3, Reply: "421 There are too many connections from your internet address."}
+				})},
 		{name: "ipv6 broken: timeout on IPv6, IPv4 works", want: IPv6Broken, conf: High, evidence: []string{"addresses", "dns"},
 			facts: map[string]string{"failed": "2001:db8::10 (timeout)", "ipv4": "192.0.2.10"},
 			run:   dual(checks.FaultTimeout)},

@@ -260,6 +260,8 @@ func checkFacts(r checks.Result) any {
 		return r.Ports
 	case r.Addresses != nil:
 		return r.Addresses
+	case r.Idle != nil:
+		return r.Idle
 	case r.TLS != nil:
 		return r.TLS
 	case r.Auth != nil:

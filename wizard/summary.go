@@ -92,6 +92,8 @@ func passSummary(r checks.Result, l Lang) string {
 		return portsSummary(r.Ports, l)
 	case r.Addresses != nil:
 		return addressesSummary(r, l)
+	case r.Idle != nil:
+		return idleSummary(r.Idle, l)
 	case r.TLS != nil:
 		return l.T("summary.tls.ok", "version", r.TLS.Version, "subject", r.TLS.Subject, "issuer", r.TLS.Issuer,
 			"until", r.TLS.NotAfter.Format("2006-01-02"))

@@ -29,3 +29,12 @@ func addressesSummary(r checks.Result, l Lang) string {
 	}
 	return l.T("summary.addresses.failed", "port", port, "ok", strings.Join(ok, ", "), "failed", strings.Join(failed, "; "))
 }
+
+// idleSummary says how long idle connections survived.
+func idleSummary(f *checks.IdleFacts, l Lang) string {
+	n := len(f.Probes)
+	if f.KeepAlive != nil {
+		n++
+	}
+	return l.T("summary.idle.ok", "survived", secs(f.SurvivedUpTo), "count", n)
+}
