@@ -45,7 +45,7 @@ func dual(v6 checks.FaultKind) *run {
 // with the given outcomes, a keep-alive connection and a fresh one.
 func idled(b *run, short, long, keep string, fill func(*checks.IdleFacts)) *run {
 	f := &checks.IdleFacts{Duration: 15 * time.Second, KeepAliveEvery: 2500 * time.Millisecond,
-		Probes: []checks.IdleProbe{{Idle: 5 * time.Second, Outcome: short}, {Idle: 15 * time.Second, Outcome: long}},
+		Probes:    []checks.IdleProbe{{Idle: 5 * time.Second, Outcome: short}, {Idle: 15 * time.Second, Outcome: long}},
 		KeepAlive: &checks.IdleProbe{Idle: 15 * time.Second, KeepAlive: true, Outcome: keep},
 		Fresh:     &checks.IdleProbe{Outcome: checks.IdleAlive}}
 	r := checks.Result{ID: checks.CheckIdle, Status: checks.StatusPass, Idle: f}
@@ -77,7 +77,7 @@ func pathDiagCases() []diagCase {
 			run: idled(ftp21(checks.AnswerClosed), alive, reset, alive, nil)},
 		{name: "idle timeout: silence after 5 s, keep-alive fails too", want: IdleTimeout, conf: High,
 			facts: map[string]string{"timeout": "5", "keepalive_after": "8"},
-			run: idled(smtp25(), silent, silent, silent, func(f *checks.IdleFacts) { f.KeepAlive.After = 8 * time.Second })},
+			run:   idled(smtp25(), silent, silent, silent, func(f *checks.IdleFacts) { f.KeepAlive.After = 8 * time.Second })},
 		{name: "idle: the server's own timeout", want: IdleTimeout, conf: Medium,
 			facts: map[string]string{"server_timeout": "12", "reply": "421 Timeout."},
 			run: idled(ftp21(checks.AnswerClosed), alive, checks.IdleServerClosed, alive, func(f *checks.IdleFacts) {
