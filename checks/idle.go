@@ -21,7 +21,7 @@ import (
 // so the test costs about DURATION rather than their sum; then it sends a
 // harmless command on each (NOOP, POP3 CAPA, IMAP NOOP) and reads the
 // reply. Beside them one connection sends that command every half of the
-// shortest idle time (does keep-alive prevent it?), and at the end a fresh
+// shortest idle time, in whole seconds (does keep-alive prevent it?), and at the end a fresh
 // connection shows whether the server still answers new connections. The
 // connections never log in.
 //
@@ -76,7 +76,12 @@ func probeIdle(ctx context.Context, s *Session) func() {
 	}
 	addr := s.Control.RemoteAddr().String()
 	intervals := IdleIntervals(s.Target.IdleTest)
-	every := intervals[0] / 2
+	// Every half of the shortest idle time, in whole seconds when it is
+	// that long, so that reports can say exactly how often.
+	every := (intervals[0] / 2).Truncate(time.Second)
+	if every == 0 {
+		every = intervals[0] / 2
+	}
 	facts := &IdleFacts{Duration: s.Target.IdleTest, KeepAliveEvery: every, Address: addr}
 	var conns []*idleConn
 	// One connection per interval, then the keep-alive one (idle 0).

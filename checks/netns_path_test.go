@@ -16,11 +16,13 @@ import (
 
 // Scenarios of the network path's newer causes, each in a namespace of the
 // test's own: an SFTP-only server (SSH on the namespace's real port 22),
-// IPv6 filtered beside working IPv4.
+// IPv6 filtered beside working IPv4, conntrack forgetting idle
+// connections.
 
 func init() {
 	netnsScenarios["sftp-only"] = netnsSFTPOnly
 	netnsScenarios["dual-stack"] = netnsDualStack
+	netnsScenarios["idle-ftp"] = netnsIdleFTP
 }
 
 // netnsSSHBanner is the identification line of Debian 12's OpenSSH.
@@ -136,6 +138,90 @@ func TestNetnsCauseIPv6Broken(t *testing.T) {
 				wizard.RU: "не ответил на адресах IPv6 (::1 (" + string(c.kind) + "))"} {
 				if got := top.Explanation(l); !strings.Contains(got, want) || !strings.Contains(got, "127.0.0.2") {
 					t.Errorf("%s explanation %q lacks %q and the IPv4 address", l, got, want)
+				}
+			}
+		})
+	}
+}
+
+// netnsIdleFTP runs an FTP check with a 15 s idle test against the
+// in-process FTP peer; $PORT is its port. The setup makes conntrack forget
+// idle connections.
+func netnsIdleFTP(t *testing.T, setup func(map[string]string)) any {
+	p, err := faultpeer.FTP(faultpeer.FTPOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	setup(map[string]string{"PORT": strconv.Itoa(p.Port())})
+	return netRun(t, checks.Target{Service: checks.FTP, Host: "127.0.0.1", Port: p.Port(), User: faultpeer.FTPUser,
+		Secret: checks.NewSecret(faultpeer.FTPPassword), TransferSize: 64 << 10, Timeout: time.Second, IdleTest: 15 * time.Second},
+		checks.Options{Ports: []checks.StandardPort{}, SSHPort: netnsClosedPort})
+}
+
+// netnsClosedPort is a port nothing listens on in the namespace.
+const netnsClosedPort = 9
+
+// netnsConntrack makes the namespace's conntrack forget an established
+// connection idle for 8 s and treat its next packet as INVALID (loose
+// pickup off), which target then drops or rejects.
+func netnsConntrack(target string) []string {
+	return []string{
+		"iptables -A INPUT -p tcp --dport $PORT -m conntrack --ctstate INVALID -j " + target,
+		"sysctl -q -w net.netfilter.nf_conntrack_tcp_timeout_established=8",
+		"sysctl -q -w net.netfilter.nf_conntrack_tcp_loose=0",
+	}
+}
+
+// TestNetnsCauseIdleTimeout: conntrack forgets connections idle for 8 s;
+// their next packet is dropped (silence) or answered with a reset. The
+// 5 s connection survives, the 15 s one is dropped, the keep-alive one
+// (a NOOP every 2 s) and a fresh one work: idle-timeout after 15 s,
+// above 5 s, keep-alive prevents it. The whole 15 s test ends within 17 s.
+func TestNetnsCauseIdleTimeout(t *testing.T) {
+	for _, c := range []struct {
+		name, target, outcome string
+		kind                  checks.FaultKind
+		en, ru                string
+	}{
+		{"silent", "DROP", checks.IdleSilent, checks.FaultTimeout, "got no answer at all", "вообще не получило ответа"},
+		{"reset", "REJECT --reject-with tcp-reset", checks.IdleReset, checks.FaultReset, "was reset when it was used again", "было сброшено"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			var res []checks.Result
+			runInNetns(t, "idle-ftp", netnsConntrack(c.target), &res)
+			r := netResult(t, res, checks.CheckIdle)
+			f := r.Idle
+			if r.Status != checks.StatusFail || r.Fault == nil || r.Fault.Kind != c.kind || r.Fault.Stage != checks.StageIdle || f == nil {
+				t.Fatalf("idle %s fault %+v facts %+v", r.Status, r.Fault, f)
+			}
+			if len(f.Probes) != 2 || f.Probes[0].Outcome != checks.IdleAlive || f.Probes[1].Outcome != c.outcome {
+				t.Errorf("probes %+v, want 5 s alive and 15 s %s", f.Probes, c.outcome)
+			}
+			if f.TimeoutAfter != 15*time.Second || f.SurvivedUpTo != 5*time.Second ||
+				f.KeepAlive.Outcome != checks.IdleAlive || f.Fresh.Outcome != checks.IdleAlive {
+				t.Errorf("timeout %v survived %v keep-alive %+v fresh %+v", f.TimeoutAfter, f.SurvivedUpTo, f.KeepAlive, f.Fresh)
+			}
+			if r.Duration > 17*time.Second {
+				t.Errorf("the 15 s idle test took %v", r.Duration)
+			}
+			t.Logf("idle check: %v", r.Duration)
+			for _, id := range []checks.CheckID{checks.CheckFTP, checks.CheckAuth, checks.CheckTransfer} {
+				if netResult(t, res, id).Failed() {
+					t.Errorf("%s failed beside the idle test", id)
+				}
+			}
+			top := netnsTopCause(t, res, wizard.IdleTimeout)
+			for l, want := range map[wizard.Lang][]string{
+				wizard.EN: {c.en, "15 s", "Send FTP keep-alive commands", "every 2 s stayed alive"},
+				wizard.RU: {c.ru, "15 с", "Посылать команды keep-alive", "каждые 2 с"},
+			} {
+				text := top.Explanation(l) + "\n" + strings.Join(top.Remediation(l), "\n")
+				for _, w := range want {
+					if !strings.Contains(text, w) {
+						t.Errorf("%s: %q lacks %q", l, text, w)
+					}
 				}
 			}
 		})

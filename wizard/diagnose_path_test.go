@@ -44,7 +44,7 @@ func dual(v6 checks.FaultKind) *run {
 // idled adds an idle check's result to a run: probes idle 5 s and 15 s
 // with the given outcomes, a keep-alive connection and a fresh one.
 func idled(b *run, short, long, keep string, fill func(*checks.IdleFacts)) *run {
-	f := &checks.IdleFacts{Duration: 15 * time.Second, KeepAliveEvery: 2500 * time.Millisecond,
+	f := &checks.IdleFacts{Duration: 15 * time.Second, KeepAliveEvery: 2 * time.Second,
 		Probes:    []checks.IdleProbe{{Idle: 5 * time.Second, Outcome: short}, {Idle: 15 * time.Second, Outcome: long}},
 		KeepAlive: &checks.IdleProbe{Idle: 15 * time.Second, KeepAlive: true, Outcome: keep},
 		Fresh:     &checks.IdleProbe{Outcome: checks.IdleAlive}}
@@ -72,7 +72,7 @@ func pathDiagCases() []diagCase {
 	alive, reset, silent := checks.IdleAlive, checks.IdleReset, checks.IdleSilent
 	return []diagCase{
 		{name: "idle timeout: reset after 15 s, 5 s survived, keep-alive works", want: IdleTimeout, conf: High,
-			evidence: []string{"idle"}, facts: map[string]string{"timeout": "15", "survived": "5", "every": "3"},
+			evidence: []string{"idle"}, facts: map[string]string{"timeout": "15", "survived": "5", "every": "2"},
 			not: []Cause{ConnectionReset},
 			run: idled(ftp21(checks.AnswerClosed), alive, reset, alive, nil)},
 		{name: "idle timeout: silence after 5 s, keep-alive fails too", want: IdleTimeout, conf: High,
