@@ -84,36 +84,41 @@ func probeIdle(ctx context.Context, s *Session) func() {
 	}
 	facts := &IdleFacts{Duration: s.Target.IdleTest, KeepAliveEvery: every, Address: addr}
 	var conns []*idleConn
-	// One connection per interval, then the keep-alive one (idle 0).
-	for _, d := range append(append([]time.Duration{}, intervals...), 0) {
-		p := &IdleProbe{Idle: d}
-		if d == 0 {
-			p.Idle, p.KeepAlive = intervals[len(intervals)-1], true
-		}
-		ic := s.openIdle(ctx, addr, p)
-		if p.Outcome == IdleBusy {
-			// The tcp check's connection is held too.
-			facts.Limit = &ConnLimit{Accepted: len(conns) + 1, Reply: p.Reply}
-		}
-		if ic == nil {
-			facts.Probes = append(facts.Probes, *p)
+	var probes []*IdleProbe // in the order opened
+	// One connection per interval, then the keep-alive one.
+	for i, d := range intervals {
+		for _, keep := range []bool{false, true} {
+			if keep && i < len(intervals)-1 {
+				continue
+			}
+			p := &IdleProbe{Idle: d, KeepAlive: keep}
+			probes = append(probes, p)
+			ic := s.openIdle(ctx, addr, p)
+			if ic != nil {
+				conns = append(conns, ic)
+				continue
+			}
 			if p.Outcome == IdleBusy {
+				// The tcp check's connection is held too.
+				facts.Limit = &ConnLimit{Accepted: len(conns) + 1, Reply: p.Reply}
 				break
 			}
-			continue
 		}
-		conns = append(conns, ic)
+		if facts.Limit != nil {
+			break
+		}
 	}
 	rec.Step("open", strconv.Itoa(len(conns))+" connections to "+addr, nil)
 	return func() {
 		defer rec.Facts(func(r *Result) { r.Idle = facts })
-		s.holdIdle(ctx, rec, conns, facts, intervals[len(intervals)-1], every)
+		s.holdIdle(ctx, rec, conns, probes, facts, intervals[len(intervals)-1], every)
 	}
 }
 
 // holdIdle holds the connections for their idle times side by side, opens
 // the fresh connection when the longest has passed, and judges.
-func (s *Session) holdIdle(ctx context.Context, rec *Recorder, conns []*idleConn, facts *IdleFacts, longest, every time.Duration) {
+func (s *Session) holdIdle(ctx context.Context, rec *Recorder, conns []*idleConn, probes []*IdleProbe, facts *IdleFacts,
+	longest, every time.Duration) {
 	var wg sync.WaitGroup
 	for _, ic := range conns {
 		wg.Go(func() {
@@ -141,11 +146,11 @@ func (s *Session) holdIdle(ctx context.Context, rec *Recorder, conns []*idleConn
 		}
 	})
 	wg.Wait()
-	for _, ic := range conns {
-		if ic.p.KeepAlive {
-			facts.KeepAlive = ic.p
+	for _, p := range probes {
+		if p.KeepAlive {
+			facts.KeepAlive = p
 		} else {
-			facts.Probes = append(facts.Probes, *ic.p)
+			facts.Probes = append(facts.Probes, *p)
 		}
 	}
 	facts.Fresh = fresh
