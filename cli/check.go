@@ -69,7 +69,7 @@ func check(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 		if lab.Target.TransferSize > 0 {
 			f.size = strconv.FormatInt(lab.Target.TransferSize, 10)
 		}
-		env.Options.RootCAs, env.Options.Ports = lab.Options.RootCAs, lab.Options.Ports
+		env.Options.RootCAs, env.Options.Ports, env.Options.SSHPort = lab.Options.RootCAs, lab.Options.Ports, lab.Options.SSHPort
 		if !set["timeout"] {
 			f.timeout = lab.Target.Timeout.String()
 		}

@@ -22,6 +22,7 @@ var expected = map[practice.ID]wizard.Cause{
 	practice.FTPPassiveBlocked:  wizard.FTPPassiveBlocked,
 	practice.FTPUploadReset:     wizard.TransferInterrupted,
 	practice.FTPForeignPassive:  wizard.FTPPasvAddress,
+	practice.FTPServerRestarted: wizard.IdleTimeout,
 }
 
 // TestScenariosLeadToTheirCause runs every scenario's real checks and

@@ -300,7 +300,7 @@ func (s *Session) Start() bool {
 	s.mu.Lock()
 	if s.lab != nil {
 		// The practice scenario's own CA and stand-ins for the other ports.
-		opt.RootCAs, opt.Ports = s.lab.Options.RootCAs, s.lab.Options.Ports
+		opt.RootCAs, opt.Ports, opt.SSHPort = s.lab.Options.RootCAs, s.lab.Options.Ports, s.lab.Options.SSHPort
 		t.Timeout, t.IdleTest = s.lab.Target.Timeout, s.lab.Target.IdleTest
 	}
 	s.mu.Unlock()
