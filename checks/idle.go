@@ -166,7 +166,7 @@ func (s *Session) judgeIdle(ctx context.Context, rec *Recorder, facts *IdleFacts
 	var killed *IdleProbe
 	for i := range facts.Probes {
 		p := &facts.Probes[i]
-		rec.Step("idle "+p.Idle.String(), p.detail(), p.Fault)
+		rec.Step("idle "+p.Idle.String(), p.detail(), p.err())
 		switch p.Outcome {
 		case IdleReset, IdleSilent, IdleClosed:
 			if killed == nil || p.Idle < killed.Idle {
@@ -181,9 +181,9 @@ func (s *Session) judgeIdle(ctx context.Context, rec *Recorder, facts *IdleFacts
 		}
 	}
 	if k := facts.KeepAlive; k != nil {
-		rec.Step("keep-alive every "+facts.KeepAliveEvery.String(), k.detail(), k.Fault)
+		rec.Step("keep-alive every "+facts.KeepAliveEvery.String(), k.detail(), k.err())
 	}
-	rec.Step("fresh connection", facts.Fresh.detail(), facts.Fresh.Fault)
+	rec.Step("fresh connection", facts.Fresh.detail(), facts.Fresh.err())
 	if facts.Limit != nil {
 		rec.Warn(WarnConnectionLimit)
 	}
@@ -199,6 +199,14 @@ func (s *Session) judgeIdle(ctx context.Context, rec *Recorder, facts *IdleFacts
 		facts.TimeoutAfter = killed.Idle
 		rec.Fail(StageIdle, killed.Fault)
 	}
+}
+
+// err is the probe's fault as an error, nil when it has none.
+func (p *IdleProbe) err() error {
+	if p.Fault == nil {
+		return nil
+	}
+	return p.Fault
 }
 
 // detail is a probe's outcome for its step.

@@ -113,6 +113,11 @@ func TestIdleHealthy(t *testing.T) {
 	if f.Fresh == nil || f.Fresh.Outcome != checks.IdleAlive || f.SurvivedUpTo != 2*time.Second || f.TimeoutAfter != 0 {
 		t.Errorf("fresh %+v, survived %v, timeout %v", f.Fresh, f.SurvivedUpTo, f.TimeoutAfter)
 	}
+	for _, st := range r.Steps {
+		if st.Status != checks.StatusPass {
+			t.Errorf("step %+v", st)
+		}
+	}
 	if r.Duration < 2*time.Second || r.Duration > 3*time.Second {
 		t.Errorf("idle check took %v for a 2 s test", r.Duration)
 	}
