@@ -1,6 +1,8 @@
 package wizard
 
 import (
+	"strings"
+	"testing"
 	"time"
 
 	"assistant/checks"
@@ -122,5 +124,17 @@ func pathDiagCases() []diagCase {
 		{name: "not sftp only: 22 refused too", want: ServiceDown, conf: High, not: []Cause{SFTPOnly},
 			run: ftp21(checks.AnswerClosed).port(990, checks.AnswerClosed, checks.FaultRefused).
 				fail(checks.CheckTCP, flt(checks.FaultRefused, checks.StageConnect), true)},
+	}
+}
+
+// TestPortsSummarySSH: an SSH banner on 22 counts as an answer in the
+// ports check's summary, in its own words.
+func TestPortsSummarySSH(t *testing.T) {
+	r := checks.Result{ID: checks.CheckPorts, Status: checks.StatusWarn, Ports: []checks.PortFacts{
+		{Port: 990, Answer: checks.AnswerClosed}, {Port: 22, SSH: true, Answer: checks.AnswerSSH, Greeting: sshBanner}}}
+	for l, want := range map[Lang]string{EN: "Answered: 22 (SSH (SFTP))", RU: "22 (SSH (SFTP))"} {
+		if got := CheckSummary(r, l); !strings.Contains(got, want) || strings.Contains(got, "did not answer: 22") {
+			t.Errorf("%s: %q, want %q", l, got, want)
+		}
 	}
 }

@@ -128,7 +128,7 @@ func portsSummary(ports []checks.PortFacts, l Lang) string {
 	var open, closed []string
 	for _, p := range ports {
 		label := strconv.Itoa(p.Port)
-		if p.Answered() {
+		if p.Answered() || p.Answer == checks.AnswerSSH {
 			open = append(open, label+" ("+l.T("answer."+p.Answer)+")")
 		} else {
 			closed = append(closed, label+" ("+l.T("answer."+p.Answer)+")")
