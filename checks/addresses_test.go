@@ -83,10 +83,15 @@ func TestAddressesBothFamilies(t *testing.T) {
 	}
 }
 
-// TestAddressesOneAddress: a literal address leaves nothing to compare.
+// TestAddressesOneAddress: an IP address has no other address to try (the
+// check is not planned), a name with one address leaves nothing to compare.
 func TestAddressesOneAddress(t *testing.T) {
-	res := netRun(t, checks.Target{Service: checks.SMTP, Host: "127.0.0.1", Port: netPeer(t, "220 x ESMTP\r\n")},
-		checks.Options{Ports: []checks.StandardPort{}})
+	port := netPeer(t, "220 x ESMTP\r\n")
+	res := netRun(t, checks.Target{Service: checks.SMTP, Host: "127.0.0.1", Port: port}, checks.Options{Ports: []checks.StandardPort{}})
+	if r := checks.Find(res, checks.CheckAddresses); r != nil {
+		t.Errorf("addresses planned for an IP address: %+v", r)
+	}
+	res = netRun(t, checks.Target{Service: checks.SMTP, Host: "a.test", Port: port, Resolver: dualDNS(t)}, checks.Options{Ports: []checks.StandardPort{}})
 	if r := netResult(t, res, checks.CheckAddresses); r.Status != checks.StatusSkip || r.Skipped != checks.SkipNotApplicable {
 		t.Errorf("addresses %s %q, want skip not-applicable", r.Status, r.Skipped)
 	}

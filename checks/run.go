@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -56,7 +57,10 @@ type Session struct {
 // Plan lists the checks that apply to a target, in the order they run.
 func Plan(t Target) []CheckID {
 	t = t.WithDefaults()
-	ids := []CheckID{CheckInput, CheckDNS, CheckPing, CheckTCP, CheckPorts, CheckAddresses}
+	ids := []CheckID{CheckInput, CheckDNS, CheckPing, CheckTCP, CheckPorts}
+	if _, err := netip.ParseAddr(strings.Trim(strings.TrimSpace(t.Host), "[]")); err != nil {
+		ids = append(ids, CheckAddresses) // a name may have several addresses; an IP is one
+	}
 	if t.Security != SecurityNone {
 		ids = append(ids, CheckTLS)
 	}
