@@ -45,17 +45,6 @@ func dualSMTP(t testing.TB) int {
 	return v4.Port()
 }
 
-// dualDNS starts the test zone's DNS server.
-func dualDNS(t testing.TB) string {
-	t.Helper()
-	d, err := faultpeer.DNS()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	return d.Addr
-}
-
 // dualTarget is an SMTP target on dual.test through the test zone.
 func dualTarget(resolver string, port int) checks.Target {
 	return checks.Target{Service: checks.SMTP, Host: "dual.test", Port: port, Resolver: resolver, Timeout: time.Second}
@@ -65,7 +54,7 @@ func dualTarget(resolver string, port int) checks.Target {
 // (IPv4, tried first by the tcp check) is taken from the tcp check.
 func TestAddressesBothFamilies(t *testing.T) {
 	port := dualSMTP(t)
-	res := netRun(t, dualTarget(dualDNS(t), port), checks.Options{Ports: []checks.StandardPort{}})
+	res := netRun(t, dualTarget(netDNS(t), port), checks.Options{Ports: []checks.StandardPort{}})
 	r := netResult(t, res, checks.CheckAddresses)
 	wantStatus(t, r, checks.StatusPass)
 	if len(r.Addresses) != 2 {
@@ -91,7 +80,7 @@ func TestAddressesOneAddress(t *testing.T) {
 	if r := checks.Find(res, checks.CheckAddresses); r != nil {
 		t.Errorf("addresses planned for an IP address: %+v", r)
 	}
-	res = netRun(t, checks.Target{Service: checks.SMTP, Host: "a.test", Port: port, Resolver: dualDNS(t)}, checks.Options{Ports: []checks.StandardPort{}})
+	res = netRun(t, checks.Target{Service: checks.SMTP, Host: "a.test", Port: port, Resolver: netDNS(t)}, checks.Options{Ports: []checks.StandardPort{}})
 	if r := netResult(t, res, checks.CheckAddresses); r.Status != checks.StatusSkip || r.Skipped != checks.SkipNotApplicable {
 		t.Errorf("addresses %s %q, want skip not-applicable", r.Status, r.Skipped)
 	}
@@ -101,7 +90,7 @@ func TestAddressesOneAddress(t *testing.T) {
 // on both addresses of dual.test: the cost of the addresses check beside
 // the main sequence (compare with the same benchmark before it existed).
 func BenchmarkHealthyDualStack(b *testing.B) {
-	tg := dualTarget(dualDNS(b), dualSMTP(b))
+	tg := dualTarget(netDNS(b), dualSMTP(b))
 	for b.Loop() {
 		res, err := checks.Run(context.Background(), tg, checks.Options{Ports: []checks.StandardPort{}})
 		if err != nil {

@@ -3,7 +3,6 @@
 package checks_test
 
 import (
-	"net"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,29 +27,12 @@ func init() {
 // netnsSSHBanner is the identification line of Debian 12's OpenSSH.
 const netnsSSHBanner = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3"
 
-// netnsListenAt starts a peer at addr that sends greeting and then stays
-// silent until the test ends.
-func netnsListenAt(t *testing.T, addr, greeting string) {
-	t.Helper()
-	stop := make(chan struct{})
-	p, err := faultpeer.ListenAt(addr, func(c net.Conn) {
-		if _, err := c.Write([]byte(greeting)); err != nil {
-			return
-		}
-		faultpeer.Silence(c, stop)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { close(stop); p.Close() })
-}
-
 // netnsSFTPOnly: an SSH server on port 22 and, on port 21, an FTP server
 // the setup filters; nothing on 990. The FTP target uses the real
 // standard ports of the namespace (no Options.Ports).
 func netnsSFTPOnly(t *testing.T, setup func(map[string]string)) any {
-	netnsListenAt(t, "127.0.0.1:22", netnsSSHBanner+"\r\n")
-	netnsListenAt(t, "127.0.0.1:21", "220 (vsFTPd 3.0.3)\r\n")
+	netPeerAt(t, "127.0.0.1:22", netnsSSHBanner+"\r\n")
+	netPeerAt(t, "127.0.0.1:21", "220 (vsFTPd 3.0.3)\r\n")
 	setup(nil)
 	return netRun(t, checks.Target{Service: checks.FTP, Host: "127.0.0.1", Timeout: time.Second}, checks.Options{})
 }
@@ -98,7 +80,7 @@ func TestNetnsCauseSFTPOnly(t *testing.T) {
 // test zone's DNS server inside the namespace; $PORT is the server's port.
 func netnsDualStack(t *testing.T, setup func(map[string]string)) any {
 	port := dualSMTP(t)
-	resolver := dualDNS(t)
+	resolver := netDNS(t)
 	setup(map[string]string{"PORT": strconv.Itoa(port)})
 	return netRun(t, dualTarget(resolver, port), checks.Options{Ports: []checks.StandardPort{}})
 }
