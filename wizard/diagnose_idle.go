@@ -84,19 +84,24 @@ func (d *diag) keepAlive(f *Finding, fi *checks.IdleFacts) []string {
 
 // connLimit adds the connection limit the idle test measured to
 // server-busy, or names server-busy from it when no other check was
-// refused: "this server allows N connections from your address".
+// refused: "this server allows N connections from your address". Without
+// the idle test an FTP server-busy says how to measure the limit.
 func (d *diag) connLimit() {
-	r := d.facts(checks.CheckIdle)
-	if r == nil || r.Idle == nil || r.Idle.Limit == nil {
-		return
-	}
-	lim := r.Idle.Limit
 	i := -1
 	for j, f := range d.out {
 		if f.Cause == ServerBusy {
 			i = j
 		}
 	}
+	r := d.facts(checks.CheckIdle)
+	if r == nil || r.Idle == nil || r.Idle.Limit == nil {
+		if i >= 0 && r == nil && d.t.Service == checks.FTP {
+			// Not measured: say how to measure it.
+			d.out[i].Steps = append(d.out[i].Steps, "cause.server-busy.measure")
+		}
+		return
+	}
+	lim := r.Idle.Limit
 	if i < 0 {
 		f := d.finding(ServerBusy, High, checks.CheckIdle)
 		f.Variant, f.Facts["reply"] = "limit", lim.Reply

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -135,6 +136,23 @@ func TestPortsSummarySSH(t *testing.T) {
 	for l, want := range map[Lang]string{EN: "Answered: 22 (SSH (SFTP))", RU: "22 (SSH (SFTP))"} {
 		if got := CheckSummary(r, l); !strings.Contains(got, want) || strings.Contains(got, "did not answer: 22") {
 			t.Errorf("%s: %q, want %q", l, got, want)
+		}
+	}
+}
+
+// TestServerBusyHowToMeasure: an FTP 421 without the idle test says how
+// to measure the limit; with the idle test's limit it says the number.
+func TestServerBusyHowToMeasure(t *testing.T) {
+	busy := checks.Fault{Kind: checks.FaultBusy, Stage: checks.StageGreeting, Code: 421,
+		Reply: "There are too many connections from your internet address."}
+	b := ftp21(checks.AnswerClosed).fail(checks.CheckFTP, busy, true)
+	f := Diagnose(b.t, b.rs)[0]
+	if f.Cause != ServerBusy || !slices.Contains(f.Steps, "cause.server-busy.measure") {
+		t.Fatalf("%s steps %v, want how to measure", f.Cause, f.Steps)
+	}
+	for _, l := range Langs {
+		if got := strings.Join(f.Remediation(l), "\n"); !strings.Contains(got, "--idle-test 15s") {
+			t.Errorf("%s: %s", l, got)
 		}
 	}
 }
