@@ -23,8 +23,8 @@ func TestIdleTestFlag(t *testing.T) {
 		"--idle-test", "1s", "--timeout", "1s", "--format", "json")
 	var rep struct {
 		Checks []struct {
-			ID     string `json:"id"`
-			Status string `json:"status"`
+			ID     string          `json:"id"`
+			Status string          `json:"status"`
 			Facts  json.RawMessage `json:"facts"`
 		} `json:"checks"`
 	}
