@@ -26,8 +26,7 @@ const (
 // and beside the main sequence, with a bare connect that is closed at once.
 // The first address is the one the tcp check tries first: its outcome is
 // taken from the tcp check, so that this check never competes with the
-// main connection for a server's last free slot; it is connected here only
-// when the tcp check moved on to another address. The check passes when
+// main connection for a server's last free slot. The check passes when
 // every address connected and warns (address-failed) otherwise; it never
 // fails, the tcp check owns the configured port's verdict.
 func probeAddresses(ctx context.Context, s *Session) {
@@ -49,6 +48,11 @@ func probeAddresses(ctx context.Context, s *Session) {
 		})
 	}
 	wg.Wait()
+	if tcp := s.Rec(CheckTCP).snapshot(); tcp.Status == StatusPass && tcp.TCP != nil {
+		for i := range facts {
+			facts[i].Used = tcp.TCP.Address == net.JoinHostPort(facts[i].Address, strconv.Itoa(facts[i].Port))
+		}
+	}
 	failed := false
 	for _, f := range facts {
 		var err error
@@ -56,8 +60,8 @@ func probeAddresses(ctx context.Context, s *Session) {
 			err, failed = f.Fault, true
 		}
 		detail := f.Duration.String()
-		if f.Main {
-			detail += " (tcp check)"
+		if f.Used {
+			detail += " (used by the tcp check)"
 		}
 		rec.Step("connect "+net.JoinHostPort(f.Address, strconv.Itoa(f.Port)), detail, err)
 	}
@@ -89,8 +93,7 @@ func family(a netip.Addr) string {
 }
 
 // firstFromTCP fills the first address's outcome from the tcp check's
-// first connect; false when the tcp check did not decide it (it never ran,
-// or it failed there and connected to another address).
+// first connect; false when the tcp check never tried it.
 func (s *Session) firstFromTCP(ctx context.Context, f *AddressFacts) bool {
 	select {
 	case <-s.tcpDone:
@@ -98,19 +101,14 @@ func (s *Session) firstFromTCP(ctx context.Context, f *AddressFacts) bool {
 		return false
 	}
 	res := s.Rec(CheckTCP).snapshot()
-	if len(res.Steps) == 0 || res.TCP == nil || len(res.TCP.Tried) == 0 {
+	if len(res.Steps) == 0 || res.TCP == nil || len(res.TCP.Faults) == 0 {
 		return false
 	}
-	f.Duration = res.Steps[0].Duration
-	switch {
-	case res.Steps[0].Status == StatusPass:
-		f.Connected, f.Main = true, true
-	case res.Fault != nil && res.Fault.Kind != FaultCanceled:
-		// The tcp check failed on every address: its fault is the first's.
-		f.Fault, f.Main = res.Fault, true
-	default:
+	if flt := res.TCP.Faults[0]; flt != nil && flt.Kind == FaultCanceled {
 		return false
 	}
+	f.Duration, f.Fault, f.FromTCP = res.Steps[0].Duration, res.TCP.Faults[0], true
+	f.Connected = f.Fault == nil
 	return true
 }
 

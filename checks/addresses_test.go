@@ -61,14 +61,35 @@ func TestAddressesBothFamilies(t *testing.T) {
 		t.Fatalf("addresses %+v, want 2", r.Addresses)
 	}
 	v4, v6 := r.Addresses[0], r.Addresses[1]
-	if v4.Address != "127.0.0.2" || v4.Family != checks.FamilyIPv4 || !v4.Connected || !v4.Main || v4.Port != port {
+	if v4.Address != "127.0.0.2" || v4.Family != checks.FamilyIPv4 || !v4.Connected || !v4.FromTCP || !v4.Used || v4.Port != port {
 		t.Errorf("IPv4 %+v, want connected by the tcp check", v4)
 	}
-	if v6.Address != "::1" || v6.Family != checks.FamilyIPv6 || !v6.Connected || v6.Main || v6.Duration <= 0 {
+	if v6.Address != "::1" || v6.Family != checks.FamilyIPv6 || !v6.Connected || (v6.FromTCP || v6.Used) || v6.Duration <= 0 {
 		t.Errorf("IPv6 %+v, want connected by the addresses check", v6)
 	}
 	if r := netResult(t, res, checks.CheckSMTP); r.Failed() {
 		t.Errorf("smtp failed: %v", r.Fault)
+	}
+}
+
+// TestAddressesFirstRefused: nothing listens on the IPv4 address, so the
+// tcp check moves on to IPv6; the IPv4 outcome comes from the tcp check
+// (refused), not from a second connect.
+func TestAddressesFirstRefused(t *testing.T) {
+	v6 := netPeerAt(t, "[::1]:0", "220 dual.test ESMTP\r\n")
+	res := netRun(t, dualTarget(netDNS(t), v6), checks.Options{Ports: []checks.StandardPort{}})
+	if tcp := netResult(t, res, checks.CheckTCP); tcp.Status != checks.StatusPass || tcp.TCP.Address != net.JoinHostPort("::1", strconv.Itoa(v6)) {
+		t.Fatalf("tcp %s %+v, want connected over IPv6", tcp.Status, tcp.TCP)
+	}
+	r := netResult(t, res, checks.CheckAddresses)
+	if r.Status != checks.StatusWarn || len(r.Addresses) != 2 {
+		t.Fatalf("addresses %s %+v", r.Status, r.Addresses)
+	}
+	if a := r.Addresses[0]; a.Connected || !a.FromTCP || a.Fault == nil || a.Fault.Kind != checks.FaultRefused {
+		t.Errorf("IPv4 %+v, want refused as the tcp check saw it", a)
+	}
+	if a := r.Addresses[1]; !a.Connected || a.FromTCP || !a.Used {
+		t.Errorf("IPv6 %+v, want connected by the addresses check", a)
 	}
 }
 

@@ -48,6 +48,9 @@ type TCPFacts struct {
 	Address     string        `json:"address"` // ip:port that answered, or the last tried
 	ConnectTime time.Duration `json:"connect_ns,omitempty"`
 	Tried       []string      `json:"tried,omitempty"`
+	// Faults holds each tried address's connect fault, nil for the one that
+	// connected (the addresses check reads the first).
+	Faults []*Fault `json:"-"`
 }
 
 // PortFacts records one standard port probed by the ports check.
@@ -175,9 +178,10 @@ type AddressFacts struct {
 	Connected bool          `json:"connected"`
 	Fault     *Fault        `json:"fault,omitempty"`
 	Duration  time.Duration `json:"duration_ns"`
-	// Main marks the outcome of the tcp check's own connect to this address
-	// (the address the main sequence used, or failed on first).
-	Main bool `json:"main,omitempty"`
+	// FromTCP marks an outcome taken from the tcp check's own connect (the
+	// first address), Used the address the main sequence's connection used.
+	FromTCP bool `json:"from_tcp,omitempty"`
+	Used    bool `json:"used,omitempty"`
 }
 
 // IdleFacts records the idle test (Target.IdleTest).

@@ -109,7 +109,7 @@ func TestNetnsCauseIPv6Broken(t *testing.T) {
 				t.Fatalf("addresses %s %+v, want warn with two addresses", r.Status, r.Addresses)
 			}
 			v4, v6 := r.Addresses[0], r.Addresses[1]
-			if !v4.Connected || !v4.Main {
+			if !v4.Connected || !v4.FromTCP || !v4.Used {
 				t.Errorf("IPv4 %+v, want the tcp check's connection", v4)
 			}
 			if v6.Address != "::1" || v6.Connected || v6.Fault == nil || v6.Fault.Kind != c.kind {

@@ -34,7 +34,7 @@ func dual(v6 checks.FaultKind) *run {
 	return smtp25().with(checks.CheckAddresses, func(r *checks.Result) {
 		r.Status, r.Skipped = checks.StatusPass, ""
 		r.Addresses = []checks.AddressFacts{
-			{Address: "192.0.2.10", Port: 25, Family: checks.FamilyIPv4, Connected: true, Main: true},
+			{Address: "192.0.2.10", Port: 25, Family: checks.FamilyIPv4, Connected: true, FromTCP: true, Used: true},
 			{Address: "2001:db8::10", Port: 25, Family: checks.FamilyIPv6, Connected: v6 == ""},
 		}
 		if v6 != "" {
