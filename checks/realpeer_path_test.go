@@ -48,3 +48,35 @@ func TestRealFTPConnectionLimit(t *testing.T) {
 	}
 	realEmptyDir(t, srv.Dir)
 }
+
+// TestRealFTPServerIdleTimeout: vsftpd with idle_session_timeout=2 says
+// "421 Timeout." to the idle test's 3 s connection after about 2 s; the
+// keep-alive one (a NOOP every second) survives. That is the server's own
+// policy: idle-timeout, variant server, not a network fault.
+func TestRealFTPServerIdleTimeout(t *testing.T) {
+	t.Parallel()
+	srv := realpeer.Vsftpd(t, realpeer.VsftpdOptions{IdleTimeout: 2})
+	target := realFTPTarget(srv, checks.SecurityNone, checks.FTPPassive)
+	target.IdleTest, target.TransferSize = 3*time.Second, 0
+	results := runReal(t, target, srv)
+	idle := realStatus(t, results, checks.CheckIdle, checks.StatusWarn)
+	f := idle.Idle
+	if len(f.Probes) != 1 || f.Probes[0].Outcome != checks.IdleServerClosed || f.Probes[0].Reply != "421 Timeout." {
+		t.Fatalf("probes %+v, want vsftpd's 421 Timeout.", f.Probes)
+	}
+	if f.ServerTimeout < 1500*time.Millisecond || f.ServerTimeout > 2900*time.Millisecond || f.TimeoutAfter != 0 {
+		t.Errorf("server timeout %v, network timeout %v: want about 2 s and none", f.ServerTimeout, f.TimeoutAfter)
+	}
+	if f.KeepAlive == nil || f.KeepAlive.Outcome != checks.IdleAlive || f.Fresh.Outcome != checks.IdleAlive {
+		t.Errorf("keep-alive %+v fresh %+v", f.KeepAlive, f.Fresh)
+	}
+	top := wizard.Diagnose(target, results)[0]
+	if top.Cause != wizard.IdleTimeout || top.Variant != "server" {
+		t.Fatalf("top %s/%s, want idle-timeout (server)", top.Cause, top.Variant)
+	}
+	for l, want := range map[wizard.Lang]string{wizard.EN: "That is the server's own idle timeout", wizard.RU: "собственный тайм-аут простоя сервера"} {
+		if got := top.Explanation(l); !strings.Contains(got, want) || !strings.Contains(got, "421 Timeout.") {
+			t.Errorf("%s: %q", l, got)
+		}
+	}
+}
