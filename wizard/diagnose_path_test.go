@@ -156,3 +156,19 @@ func TestServerBusyHowToMeasure(t *testing.T) {
 		}
 	}
 }
+
+// TestIdleSummary: the idle check's line says how long connections
+// survived, or that none did.
+func TestIdleSummary(t *testing.T) {
+	r := checks.Result{ID: checks.CheckIdle, Status: checks.StatusWarn, Warnings: []string{checks.WarnIdleServerClosed},
+		Idle: &checks.IdleFacts{Probes: []checks.IdleProbe{{Idle: 3 * time.Second, Outcome: checks.IdleServerClosed}},
+			KeepAlive: &checks.IdleProbe{Outcome: checks.IdleAlive}}}
+	if got := CheckSummary(r, EN); !strings.HasPrefix(got, "No connection stayed alive") || !strings.Contains(got, "2 connections") ||
+		!strings.Contains(got, "The server itself closed an idle connection.") {
+		t.Errorf("summary %q", got)
+	}
+	r.Idle.SurvivedUpTo, r.Status, r.Warnings = 5*time.Second, checks.StatusPass, nil
+	if got := CheckSummary(r, RU); !strings.Contains(got, "до 5 с") {
+		t.Errorf("summary %q", got)
+	}
+}

@@ -36,5 +36,8 @@ func idleSummary(f *checks.IdleFacts, l Lang) string {
 	if f.KeepAlive != nil {
 		n++
 	}
+	if f.SurvivedUpTo == 0 {
+		return l.T("summary.idle.none", "count", n)
+	}
 	return l.T("summary.idle.ok", "survived", secs(f.SurvivedUpTo), "count", n)
 }
