@@ -22,6 +22,9 @@ func TestIdleTestFlag(t *testing.T) {
 	_, out, errs = run(t, "", nil, "check", "--service", "pop3", "--host", "127.0.0.1", "--port", strconv.Itoa(p.Port()),
 		"--idle-test", "1s", "--timeout", "1s", "--format", "json")
 	var rep struct {
+		Target struct {
+			IdleTestMS int64 `json:"idle_test_ms"`
+		} `json:"target"`
 		Checks []struct {
 			ID     string          `json:"id"`
 			Status string          `json:"status"`
@@ -30,6 +33,9 @@ func TestIdleTestFlag(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("%v: %s %s", err, out, errs)
+	}
+	if rep.Target.IdleTestMS != 1000 {
+		t.Errorf("target idle_test_ms %d, want 1000", rep.Target.IdleTestMS)
 	}
 	for _, c := range rep.Checks {
 		if c.ID != "idle" {

@@ -212,6 +212,7 @@ type jsonTarget struct {
 	TransferSize  int64           `json:"transfer_size"`
 	TimeoutMS     int64           `json:"timeout_ms"`
 	Resolver      string          `json:"resolver,omitempty"`
+	IdleTestMS    int64           `json:"idle_test_ms,omitempty"`
 }
 
 type jsonCheck struct {
@@ -283,7 +284,7 @@ func (r *Report) renderJSON(l Lang) ([]byte, error) {
 		Created: r.Created.UTC().Format(time.RFC3339), Lang: l,
 		Target: jsonTarget{Service: t.Service, Host: r.Target.Host, Port: t.Port, Security: t.Security,
 			FTPMode: t.FTPMode, User: t.User, PasswordGiven: t.Secret.Given(), TransferSize: t.TransferSize,
-			TimeoutMS: t.Timeout.Milliseconds(), Resolver: t.Resolver},
+			TimeoutMS: t.Timeout.Milliseconds(), Resolver: t.Resolver, IdleTestMS: t.IdleTest.Milliseconds()},
 		PastedError: r.Pasted,
 		Checks:      []jsonCheck{},
 		Findings:    []jsonFinding{},
