@@ -83,35 +83,31 @@ func probeIdle(ctx context.Context, s *Session) func() {
 		every = intervals[0] / 2
 	}
 	facts := &IdleFacts{Duration: s.Target.IdleTest, KeepAliveEvery: every, Address: addr}
-	var conns []*idleConn
-	var probes []*IdleProbe // in the order opened
+	longest := intervals[len(intervals)-1]
 	// One connection per interval, then the keep-alive one.
-	for i, d := range intervals {
-		for _, keep := range []bool{false, true} {
-			if keep && i < len(intervals)-1 {
-				continue
-			}
-			p := &IdleProbe{Idle: d, KeepAlive: keep}
-			probes = append(probes, p)
-			ic := s.openIdle(ctx, addr, p)
-			if ic != nil {
-				conns = append(conns, ic)
-				continue
-			}
-			if p.Outcome == IdleBusy {
-				// The tcp check's connection is held too.
-				facts.Limit = &ConnLimit{Accepted: len(conns) + 1, Reply: p.Reply}
-				break
-			}
+	var probes []*IdleProbe
+	for _, d := range intervals {
+		probes = append(probes, &IdleProbe{Idle: d})
+	}
+	probes = append(probes, &IdleProbe{Idle: longest, KeepAlive: true})
+	var conns []*idleConn
+	for i, p := range probes {
+		ic := s.openIdle(ctx, addr, p)
+		if ic != nil {
+			conns = append(conns, ic)
+			continue
 		}
-		if facts.Limit != nil {
+		if p.Outcome == IdleBusy {
+			// The tcp check's connection is held too; the rest are not tried.
+			facts.Limit = &ConnLimit{Accepted: len(conns) + 1, Reply: p.Reply}
+			probes = probes[:i+1]
 			break
 		}
 	}
 	rec.Step("open", strconv.Itoa(len(conns))+" connections to "+addr, nil)
 	return func() {
 		defer rec.Facts(func(r *Result) { r.Idle = facts })
-		s.holdIdle(ctx, rec, conns, probes, facts, intervals[len(intervals)-1], every)
+		s.holdIdle(ctx, rec, conns, probes, facts, longest, every)
 	}
 }
 
