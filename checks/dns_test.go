@@ -12,7 +12,7 @@ import (
 )
 
 // netDNS starts faultpeer's DNS server for the .test zone and returns its "host:port".
-func netDNS(t *testing.T) string {
+func netDNS(t testing.TB) string {
 	t.Helper()
 	d, err := faultpeer.DNS()
 	if err != nil {

@@ -48,6 +48,9 @@ type TCPFacts struct {
 	Address     string        `json:"address"` // ip:port that answered, or the last tried
 	ConnectTime time.Duration `json:"connect_ns,omitempty"`
 	Tried       []string      `json:"tried,omitempty"`
+	// Faults holds each tried address's connect fault, nil for the one that
+	// connected (the addresses check reads the first).
+	Faults []*Fault `json:"-"`
 }
 
 // PortFacts records one standard port probed by the ports check.
@@ -57,8 +60,11 @@ type PortFacts struct {
 	Configured bool     `json:"configured"` // the port the user configured
 	// Answer: "greeting" (a plain-text banner), "tls" (a TLS handshake
 	// completed), "silent" (connected, nothing said), "other" (bytes that are
-	// not the service's greeting), "closed" (connect failed; see Fault).
-	Answer   string        `json:"answer"`
+	// not the service's greeting), "ssh" (an SSH banner on an SSH port),
+	// "closed" (connect failed; see Fault).
+	Answer string `json:"answer"`
+	// SSH marks the SSH port probed beside FTP (SFTPPort).
+	SSH      bool          `json:"ssh,omitempty"`
 	Greeting string        `json:"greeting,omitempty"`
 	Fault    *Fault        `json:"fault,omitempty"`
 	Duration time.Duration `json:"duration_ns"`
@@ -70,6 +76,7 @@ const (
 	AnswerTLS      = "tls"
 	AnswerSilent   = "silent"
 	AnswerOther    = "other"
+	AnswerSSH      = "ssh"
 	AnswerClosed   = "closed"
 )
 
@@ -175,4 +182,62 @@ type TransferFacts struct {
 	BytesPerSecond float64 `json:"bytes_per_second"`
 	Verified       bool    `json:"verified"` // read-back size equals Size
 	Deleted        bool    `json:"deleted"`  // the test file was removed afterwards
+}
+
+// AddressFacts records one resolved address tried on the configured port
+// by the addresses check.
+type AddressFacts struct {
+	Address   string        `json:"address"`
+	Port      int           `json:"port"`
+	Family    string        `json:"family"` // "ipv4" or "ipv6"
+	Connected bool          `json:"connected"`
+	Fault     *Fault        `json:"fault,omitempty"`
+	Duration  time.Duration `json:"duration_ns"`
+	// FromTCP marks an outcome taken from the tcp check's own connect (the
+	// first address), Used the address the main sequence's connection used.
+	FromTCP bool `json:"from_tcp,omitempty"`
+	Used    bool `json:"used,omitempty"`
+}
+
+// IdleFacts records the idle test (Target.IdleTest).
+type IdleFacts struct {
+	Duration time.Duration `json:"duration_ns"` // the test's duration (the longest idle time)
+	Address  string        `json:"address"`     // ip:port, the tcp check's address
+	Probes   []IdleProbe   `json:"probes"`
+	// KeepAlive is the connection that sent the command every
+	// KeepAliveEvery; Fresh the connection opened at the end.
+	KeepAlive      *IdleProbe    `json:"keep_alive,omitempty"`
+	KeepAliveEvery time.Duration `json:"keep_alive_every_ns"`
+	Fresh          *IdleProbe    `json:"fresh,omitempty"`
+	// TimeoutAfter is the shortest idle time after which a connection was
+	// dropped (reset, silent, closed) while the fresh one worked;
+	// SurvivedUpTo the longest idle time a connection survived.
+	TimeoutAfter time.Duration `json:"timeout_after_ns,omitempty"`
+	SurvivedUpTo time.Duration `json:"survived_up_to_ns,omitempty"`
+	// ServerTimeout is when the server itself said goodbye to an idle
+	// connection (its own idle timeout, counted from the greeting).
+	ServerTimeout time.Duration `json:"server_timeout_ns,omitempty"`
+	// Limit is set when a greeting refused a connection as one too many.
+	Limit *ConnLimit `json:"limit,omitempty"`
+}
+
+// IdleProbe is one connection of the idle test.
+type IdleProbe struct {
+	Idle      time.Duration `json:"idle_ns"` // how long it was to stay idle
+	KeepAlive bool          `json:"keep_alive,omitempty"`
+	// Outcome: "alive", "reset", "silent", "closed", "server-closed",
+	// "busy", "failed".
+	Outcome string `json:"outcome"`
+	// After is when it ended, counted from its greeting.
+	After time.Duration `json:"after_ns,omitempty"`
+	Reply string        `json:"reply,omitempty"`
+	Fault *Fault        `json:"fault,omitempty"`
+}
+
+// ConnLimit records a server's limit on simultaneous connections.
+type ConnLimit struct {
+	// Accepted is how many connections of this run to the port were open
+	// (and greeted) when the server refused the next one.
+	Accepted int    `json:"accepted"`
+	Reply    string `json:"reply"` // the refusing greeting
 }

@@ -55,6 +55,7 @@ const (
 	StageDataConnect  Stage = "data-connect"
 	StageDataTransfer Stage = "data-transfer"
 	StageQuit         Stage = "quit"
+	StageIdle         Stage = "idle" // a connection left idle, then used again
 )
 
 // WinSock codes a Windows client shows for each fault.

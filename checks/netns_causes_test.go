@@ -20,8 +20,8 @@ func init() {
 }
 
 // netnsTopCause diagnoses results the child returned and asserts the top
-// finding, rendered in both languages.
-func netnsTopCause(t *testing.T, res []checks.Result, want wizard.Cause) {
+// finding, rendered in both languages, and returns it.
+func netnsTopCause(t *testing.T, res []checks.Result, want wizard.Cause) wizard.Finding {
 	t.Helper()
 	in := netResult(t, res, checks.CheckInput).Input
 	svc := checks.SMTP
@@ -38,6 +38,7 @@ func netnsTopCause(t *testing.T, res []checks.Result, want wizard.Cause) {
 			t.Errorf("%s: no text for %s", l, want)
 		}
 	}
+	return findings[0]
 }
 
 // TestNetnsCausePortBlocked: the configured port drops SYNs while the host

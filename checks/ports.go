@@ -23,7 +23,7 @@ const maxGreeting = 1024
 // deadline, all joined before it returns. Each port gets one answer: the
 // service's greeting (also a busy one: 421, -ERR, * BYE), a completed TLS
 // handshake on an implicit-TLS port (certificates are not judged here),
-// silence, other bytes, or closed with the classified connect fault. The
+// an SSH banner on the SSH port probed beside FTP, silence, other bytes, or closed with the classified connect fault. The
 // check reports facts and passes; it warns when no port answered.
 func probePorts(ctx context.Context, s *Session) {
 	rec := s.Rec(CheckPorts)
@@ -56,8 +56,8 @@ func probePorts(ctx context.Context, s *Session) {
 	}
 }
 
-// portList is the ports to probe: the standard ones (or Options.Ports)
-// except the configured port. The tcp and protocol checks own that one: a
+// portList is the ports to probe: the standard ones (or Options.Ports),
+// for FTP also the SSH port (SFTPPort), except the configured port. The tcp and protocol checks own that one: a
 // second connection to it beside theirs could itself exhaust a server's
 // connection limit and make a one-client server answer 421.
 func (s *Session) portList() []PortFacts {
@@ -65,13 +65,24 @@ func (s *Session) portList() []PortFacts {
 	if std == nil {
 		std = StandardPorts(s.Target.Service)
 	}
-	out := make([]PortFacts, 0, len(std))
+	out := make([]PortFacts, 0, len(std)+1)
 	for _, p := range std {
 		if p.Port != s.Target.Port {
 			out = append(out, PortFacts{Port: p.Port, Security: p.Security})
 		}
 	}
+	if ssh := s.sshPort(); s.Target.Service == FTP && ssh != s.Target.Port {
+		out = append(out, PortFacts{Port: ssh, Security: SecurityNone, SSH: true})
+	}
 	return out
+}
+
+// sshPort is the port probed for an SSH banner beside FTP.
+func (s *Session) sshPort() int {
+	if s.opt.SSHPort != 0 {
+		return s.opt.SSHPort
+	}
+	return SFTPPort
 }
 
 // probePort connects to one port and judges its first words.
@@ -112,6 +123,8 @@ func (s *Session) probePort(ctx context.Context, p PortFacts) (res PortFacts) {
 		if isGreeting(s.Target.Service, text) {
 			p.Greeting = text
 		}
+	case p.SSH && IsSSHBanner(text):
+		p.Answer, p.Greeting = AnswerSSH, text
 	case len(line) == 0:
 		p.Answer = AnswerSilent
 		if f := Classify(err, StageGreeting); f.Kind != FaultTimeout {
@@ -124,6 +137,10 @@ func (s *Session) probePort(ctx context.Context, p PortFacts) (res PortFacts) {
 	}
 	return p
 }
+
+// IsSSHBanner reports whether a first line is an SSH server's protocol
+// identification (RFC 4253 section 4.2: "SSH-protoversion-softwareversion").
+func IsSSHBanner(line string) bool { return strings.HasPrefix(line, "SSH-") }
 
 // isGreeting reports whether a first line is the service's greeting,
 // including the ones that say busy or goodbye (421, -ERR, * BYE).

@@ -13,10 +13,13 @@ import (
 
 // netPeer starts a loopback peer that sends greeting ("" sends nothing and
 // stays silent) and then waits for the client to leave.
-func netPeer(t *testing.T, greeting string) int {
+func netPeer(t *testing.T, greeting string) int { return netPeerAt(t, "127.0.0.1:0", greeting) }
+
+// netPeerAt is netPeer listening at addr.
+func netPeerAt(t *testing.T, addr, greeting string) int {
 	t.Helper()
 	stop := make(chan struct{})
-	p, err := faultpeer.Listen(func(c net.Conn) {
+	p, err := faultpeer.ListenAt(addr, func(c net.Conn) {
 		if greeting != "" {
 			if _, err := c.Write([]byte(greeting)); err != nil {
 				return

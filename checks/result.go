@@ -12,6 +12,7 @@ const (
 	CheckPing       CheckID = "ping"
 	CheckTCP        CheckID = "tcp"
 	CheckPorts      CheckID = "ports"
+	CheckAddresses  CheckID = "addresses"
 	CheckTLS        CheckID = "tls"
 	CheckSMTP       CheckID = "smtp"
 	CheckPOP3       CheckID = "pop3"
@@ -22,6 +23,7 @@ const (
 	CheckFTPActive  CheckID = "ftp-active"
 	CheckTransfer   CheckID = "transfer"
 	CheckProvider   CheckID = "provider"
+	CheckIdle       CheckID = "idle"
 )
 
 // Status is the outcome of a check.
@@ -62,17 +64,20 @@ type Result struct {
 	// reservations (e.g. "pasv-foreign-address", "starttls-not-offered").
 	Warnings []string `json:"warnings,omitempty"`
 
-	Input    *InputFacts    `json:"input,omitempty"`
-	DNS      *DNSFacts      `json:"dns,omitempty"`
-	Ping     *PingFacts     `json:"ping,omitempty"`
-	TCP      *TCPFacts      `json:"tcp,omitempty"`
-	Ports    []PortFacts    `json:"ports,omitempty"`
-	TLS      *TLSFacts      `json:"tls,omitempty"`
-	Server   *ServerFacts   `json:"server,omitempty"`
-	Auth     *AuthFacts     `json:"auth,omitempty"`
-	Data     *DataFacts     `json:"data,omitempty"`
-	Transfer *TransferFacts `json:"transfer,omitempty"`
-	Provider *ProviderFacts `json:"provider,omitempty"`
+	Input *InputFacts `json:"input,omitempty"`
+	DNS   *DNSFacts   `json:"dns,omitempty"`
+	Ping  *PingFacts  `json:"ping,omitempty"`
+	TCP   *TCPFacts   `json:"tcp,omitempty"`
+	Ports []PortFacts `json:"ports,omitempty"`
+	// Addresses: the addresses check, one entry per address tried.
+	Addresses []AddressFacts `json:"addresses,omitempty"`
+	TLS       *TLSFacts      `json:"tls,omitempty"`
+	Server    *ServerFacts   `json:"server,omitempty"`
+	Auth      *AuthFacts     `json:"auth,omitempty"`
+	Data      *DataFacts     `json:"data,omitempty"`
+	Transfer  *TransferFacts `json:"transfer,omitempty"`
+	Idle      *IdleFacts     `json:"idle,omitempty"`
+	Provider  *ProviderFacts `json:"provider,omitempty"`
 }
 
 // SkipReason says why a check was skipped.

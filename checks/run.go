@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -31,6 +32,9 @@ type Options struct {
 	// HTTPSPort replaces port 443 for the provider check's autoconfig
 	// fetches (tests, practice mode); 0 keeps 443.
 	HTTPSPort int
+	// SSHPort replaces SFTPPort, the port probed for an SSH banner beside
+	// an FTP server's (tests, practice mode); 0 keeps SFTPPort.
+	SSHPort int
 }
 
 // Session is the state one run shares between its checks: the cleaned
@@ -60,6 +64,9 @@ type Session struct {
 func Plan(t Target) []CheckID {
 	t = t.WithDefaults()
 	ids := []CheckID{CheckInput, CheckDNS, CheckPing, CheckTCP, CheckPorts}
+	if _, err := netip.ParseAddr(strings.Trim(strings.TrimSpace(t.Host), "[]")); err != nil {
+		ids = append(ids, CheckAddresses) // a name may have several addresses; an IP is one
+	}
 	if t.Security != SecurityNone {
 		ids = append(ids, CheckTLS)
 	}
@@ -75,6 +82,9 @@ func Plan(t Target) []CheckID {
 	}
 	if t.Email != "" && t.Service != FTP {
 		ids = append(ids, CheckProvider)
+	}
+	if t.IdleTest > 0 {
+		ids = append(ids, CheckIdle)
 	}
 	return ids
 }
@@ -99,9 +109,10 @@ func Run(ctx context.Context, t Target, opt Options) ([]Result, error) {
 	s := newSession(t, opt, Plan(t), opt.Observer)
 	defer s.closeControl()
 
-	// ping and ports run beside the main sequence: neither may delay the
-	// conversation, and neither opens a connection to the configured port
-	// (ping reads the tcp check's outcome where ICMP is not permitted).
+	// ping, ports and addresses run beside the main sequence: none may
+	// delay the conversation, and none competes with it for the configured
+	// port's first address (ping and addresses read the tcp check's outcome
+	// there).
 	// The provider check runs beside it from the start (its lookups do not
 	// need the account's host).
 	var side sync.WaitGroup
@@ -111,7 +122,17 @@ func Run(ctx context.Context, t Target, opt Options) ([]Result, error) {
 	s.sequence(ctx, []Probe{probeInput, probeDNS, func(ctx context.Context, s *Session) {
 		side.Go(func() { s.run(ctx, CheckPorts, probePorts) })
 		side.Go(func() { s.run(ctx, CheckPing, probePing) })
-	}, probeTCP, protocolProbes[t.Service]}, []CheckID{CheckInput, CheckDNS, "", CheckTCP, ""})
+		side.Go(func() { s.run(ctx, CheckAddresses, probeAddresses) })
+	}, probeTCP, func(ctx context.Context, s *Session) {
+		if s.Planned(CheckIdle) {
+			// The idle test opens its connections now, beside the tcp
+			// check's, and holds them beside the conversation.
+			s.Begin(CheckIdle)
+			if rest := probeIdle(ctx, s); rest != nil {
+				side.Go(func() { rest(); s.End(CheckIdle) })
+			}
+		}
+	}, protocolProbes[t.Service]}, []CheckID{CheckInput, CheckDNS, "", CheckTCP, "", ""})
 	side.Wait()
 	return s.results(ctx), nil
 }

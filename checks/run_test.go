@@ -12,8 +12,8 @@ import (
 )
 
 func TestPlanOrder(t *testing.T) {
-	got := checks.Plan(checks.Target{Service: checks.FTP, FTPMode: checks.FTPPassive, Security: checks.SecurityStartTLS})
-	want := []checks.CheckID{"input", "dns", "ping", "tcp", "ports", "tls", "ftp", "auth", "ftp-passive", "transfer"}
+	got := checks.Plan(checks.Target{Service: checks.FTP, FTPMode: checks.FTPPassive, Security: checks.SecurityStartTLS, IdleTest: time.Second})
+	want := []checks.CheckID{"input", "dns", "ping", "tcp", "ports", "addresses", "tls", "ftp", "auth", "ftp-passive", "transfer", "idle"}
 	if len(got) != len(want) {
 		t.Fatalf("plan %v, want %v", got, want)
 	}
@@ -31,6 +31,7 @@ func TestValidateRejectsUnusableInput(t *testing.T) {
 		{Service: checks.SMTP, Security: "ssl3"},
 		{Service: checks.FTP, FTPMode: "sideways"},
 		{Service: checks.FTP, TransferSize: -1},
+		{Service: checks.FTP, IdleTest: -time.Second},
 	} {
 		if _, err := checks.Run(context.Background(), tg, checks.Options{}); err == nil {
 			t.Errorf("%+v accepted", tg)

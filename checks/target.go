@@ -66,6 +66,8 @@ type Target struct {
 	Timeout time.Duration `json:"-"`
 	// Resolver is a DNS server "host:port" to ask instead of the system's.
 	Resolver string `json:"resolver,omitempty"`
+	// IdleTest is the idle test's duration (the longest idle time); 0 is off.
+	IdleTest time.Duration `json:"idle_test,omitempty"`
 	// AllowForeignData lets the FTP checks connect to a PASV address that is
 	// not the server's own; off unless the user explicitly asked.
 	AllowForeignData bool `json:"-"`
@@ -73,7 +75,7 @@ type Target struct {
 
 // InputError is returned by Validate for input no diagnosis can start from.
 type InputError struct {
-	Field string // "service", "port", "security", "ftp-mode", "timeout", "transfer-size"
+	Field string // "service", "port", "security", "ftp-mode", "timeout", "transfer-size", "idle-test"
 	Value string
 }
 
@@ -106,6 +108,9 @@ func (t Target) Validate() error {
 	}
 	if t.Timeout < 0 {
 		return &InputError{"timeout", t.Timeout.String()}
+	}
+	if t.IdleTest < 0 {
+		return &InputError{"idle-test", t.IdleTest.String()}
 	}
 	return nil
 }
@@ -182,6 +187,10 @@ func StandardPorts(s Service) []StandardPort {
 	}
 	return nil
 }
+
+// SFTPPort is the SSH port the ports check probes beside an FTP server's
+// ports, for a server that offers SFTP only.
+const SFTPPort = 22
 
 // ImplicitTLSPort reports whether a port is one where TLS starts at once.
 func ImplicitTLSPort(port int) bool {

@@ -30,6 +30,7 @@ func probeTCP(ctx context.Context, s *Session) {
 		c, err := s.Dial(ctx, addr, nil)
 		if err != nil {
 			rec.Step("connect "+addr, "", err)
+			facts.Faults = append(facts.Faults, Classify(err, StageConnect))
 			if firstErr == nil {
 				firstErr = err
 			}
@@ -38,6 +39,7 @@ func probeTCP(ctx context.Context, s *Session) {
 			}
 			continue
 		}
+		facts.Faults = append(facts.Faults, nil)
 		facts.ConnectTime = timeNow().Sub(start)
 		rec.Step("connect "+addr, facts.ConnectTime.String(), nil)
 		s.Control = c

@@ -19,11 +19,11 @@ import (
 
 // checkFlags are the values of `check`'s flags as given.
 type checkFlags struct {
-	service, host, security, ftpMode, user, size, timeout, interval, resolver string
-	email                                                                     string
-	fromError, fromErrorFile, lang, format, output, practice, program         string
-	port, repeat                                                              int
-	passwordStdin                                                             bool
+	service, host, security, ftpMode, user, size, timeout, interval, resolver   string
+	email                                                                       string
+	fromError, fromErrorFile, lang, format, output, practice, program, idleTest string
+	port, repeat                                                                int
+	passwordStdin                                                               bool
 }
 
 func check(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
@@ -50,6 +50,7 @@ func check(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 	fs.StringVar(&f.output, "output", "", "")
 	fs.StringVar(&f.practice, "practice", "", "")
 	fs.StringVar(&f.program, "program", "", "")
+	fs.StringVar(&f.idleTest, "idle-test", "0", "")
 	if msg, help := parseFlags(fs, args, lang); help || msg != "" {
 		if help {
 			return printOut(env, lang, lang.T("cli.usage")+"\n")
@@ -73,7 +74,7 @@ func check(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 		if lab.Target.TransferSize > 0 {
 			f.size = strconv.FormatInt(lab.Target.TransferSize, 10)
 		}
-		env.Options.RootCAs, env.Options.Ports = lab.Options.RootCAs, lab.Options.Ports
+		env.Options.RootCAs, env.Options.Ports, env.Options.SSHPort = lab.Options.RootCAs, lab.Options.Ports, lab.Options.SSHPort
 		env.Options.HTTPSPort = lab.Options.HTTPSPort
 		if f.email == "" {
 			f.email = lab.Target.Email
@@ -83,6 +84,9 @@ func check(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 		}
 		if !set["timeout"] {
 			f.timeout = lab.Target.Timeout.String()
+		}
+		if !set["idle-test"] && lab.Target.IdleTest > 0 {
+			f.idleTest = lab.Target.IdleTest.String()
 		}
 		if lab.Target.Secret.Given() {
 			getenv := env.Getenv
@@ -198,6 +202,9 @@ func buildSpec(f checkFlags, set map[string]bool, env Env, lang wizard.Lang) (wi
 	}
 	if set["port"] && (f.port < 1 || f.port > 65535) {
 		return spec, lang.T("cli.bad_port", "value", f.port)
+	}
+	if t.IdleTest, err = time.ParseDuration(f.idleTest); err != nil || t.IdleTest < 0 {
+		return spec, lang.T("cli.bad_value", "flag", "--idle-test", "value", f.idleTest)
 	}
 	if spec.Interval, err = time.ParseDuration(f.interval); err != nil || spec.Interval < 0 {
 		return spec, lang.T("cli.bad_value", "flag", "--interval", "value", f.interval)

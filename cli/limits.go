@@ -19,6 +19,7 @@ const (
 	MaxTimeout      = 10 * time.Minute // --timeout, per network step
 	MaxRepeat       = 1000             // --repeat
 	MinInterval     = time.Second      // --interval between runs
+	MaxIdleTest     = 30 * time.Minute // --idle-test: routers forget idle connections within minutes
 )
 
 // maxPasswordLine bounds the line --password-stdin reads (with its CR LF),
@@ -32,6 +33,8 @@ func limitMessage(t checks.Target, repeat int, interval time.Duration, lang wiza
 		return lang.T("cli2.too_large", "flag", "--transfer-size", "max", "1GiB")
 	case t.Timeout > MaxTimeout:
 		return lang.T("cli2.too_large", "flag", "--timeout", "max", MaxTimeout.String())
+	case t.IdleTest > MaxIdleTest:
+		return lang.T("cli2.too_large", "flag", "--idle-test", "max", MaxIdleTest.String())
 	case repeat > MaxRepeat:
 		return lang.T("cli2.too_large", "flag", "--repeat", "max", strconv.Itoa(MaxRepeat))
 	case repeat > 1 && interval < MinInterval:

@@ -38,6 +38,7 @@ const (
 	FTPForeignPassive  ID = "ftp-foreign-pasv"
 	SMTPStartTLSAbsent ID = "smtp-no-starttls"
 	SMTPProviderServer ID = "smtp-provider-settings"
+	FTPServerRestarted ID = "ftp-server-restarted"
 )
 
 // timeout is the per-step limit of practice checks: short, so a timeout
@@ -209,6 +210,7 @@ var catalog = []scenario{
 	{FTPForeignPassive, checks.FTP, func(l *Lab) error {
 		return l.ftp(faultpeer.FTPOptions{ForeignPASV: "192.0.2.1"}, 0)
 	}},
+	{FTPServerRestarted, checks.FTP, startRestarted},
 }
 
 // keep registers a started peer for Close.
@@ -249,12 +251,19 @@ func (l *Lab) ftp(o faultpeer.FTPOptions, size int64) error {
 	return l.otherPorts()
 }
 
-// otherPorts stands in for the service's other standard ports, which a
-// lab on 127.0.0.1 cannot bind: closed ports, so that only the lab's own
-// servers answer.
+// otherPorts stands in for the service's other standard ports (and, for
+// FTP, the SSH port), which a lab on 127.0.0.1 cannot bind: closed ports,
+// so that only the lab's own servers answer.
 func (l *Lab) otherPorts() error {
 	if l.Options.Ports != nil {
 		return nil
+	}
+	if l.Target.Service == checks.FTP {
+		port, err := faultpeer.RefusingPort()
+		if err != nil {
+			return err
+		}
+		l.Options.SSHPort = port
 	}
 	l.Options.Ports = []checks.StandardPort{}
 	for _, sp := range checks.StandardPorts(l.Target.Service) {

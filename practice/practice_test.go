@@ -24,6 +24,7 @@ var expected = map[practice.ID]wizard.Cause{
 	practice.FTPUploadReset:     wizard.TransferInterrupted,
 	practice.FTPForeignPassive:  wizard.FTPPasvAddress,
 	practice.SMTPProviderServer: wizard.SettingsDiffer,
+	practice.FTPServerRestarted: wizard.IdleTimeout,
 }
 
 // TestScenariosLeadToTheirCause runs every scenario's real checks and

@@ -38,6 +38,9 @@ const (
 	ClockSkew           Cause = "clock-skew"
 	NoProblemFound      Cause = "no-problem-found"
 	SettingsDiffer      Cause = "settings-differ"
+	IPv6Broken          Cause = "ipv6-broken"
+	IdleTimeout         Cause = "idle-timeout"
+	SFTPOnly            Cause = "sftp-only"
 )
 
 // AllCauses lists every cause in the order of causes.md.
@@ -47,5 +50,6 @@ var AllCauses = []Cause{
 	TLSHandshake, GreetingTimeout, ConnectionReset, ConnectionAborted, ServerBusy, AuthFailed,
 	AuthRequired, AuthUnavailable, FTPPassiveBlocked, FTPActiveBlocked, FTPPasvAddress,
 	FTPModeRefused, TransferInterrupted, TransferSlow, Intermittent, AppPasswordRequired,
-	OAuthRequired, AccessDisabled, ClockSkew, SettingsDiffer, NoProblemFound,
+	OAuthRequired, AccessDisabled, ClockSkew, SettingsDiffer, IPv6Broken, IdleTimeout, SFTPOnly,
+	NoProblemFound,
 }

@@ -28,8 +28,8 @@ func Diagnose(t checks.Target, results []checks.Result) []Finding {
 	d := newDiag(t, results)
 	if !d.input() {
 		for _, rule := range []func(){
-			d.dns, d.network, d.securityMismatch, d.tls, d.startTLS, d.busy, d.greeting,
-			d.policy, d.relay, d.login, d.ftpData, d.transfer, d.session,
+			d.dns, d.sftpOnly, d.network, d.ipv6Broken, d.securityMismatch, d.tls, d.startTLS, d.busy, d.connLimit, d.greeting,
+			d.policy, d.relay, d.login, d.ftpData, d.transfer, d.idle, d.session,
 		} {
 			rule()
 		}
@@ -52,12 +52,12 @@ var precedence = []Cause{
 	// that explains whatever went wrong with the account's own.
 	SettingsDiffer,
 	HostMissing, HostMalformed, DNSNotFound, DNSFailure,
-	NetworkUnreachable, PortBlocked, WrongPort, ServiceDown,
+	SFTPOnly, NetworkUnreachable, IPv6Broken, PortBlocked, WrongPort, ServiceDown,
 	SecurityMismatch, ClockSkew, TLSIntercepted, TLSCertificate, TLSHandshake, StartTLSUnavailable,
 	ServerBusy, GreetingTimeout,
 	AppPasswordRequired, OAuthRequired, AccessDisabled, AuthUnavailable, AuthFailed, AuthRequired,
 	FTPPasvAddress, FTPModeRefused, FTPPassiveBlocked, FTPActiveBlocked,
-	TransferInterrupted, TransferSlow,
+	TransferInterrupted, TransferSlow, IdleTimeout,
 	ConnectionReset, ConnectionAborted, Intermittent, NoProblemFound,
 }
 

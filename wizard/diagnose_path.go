@@ -1,6 +1,6 @@
 package wizard
 
-// Rules of the network path: network-unreachable, port-blocked, service-down, wrong-port.
+// Rules of the network path: network-unreachable, port-blocked, service-down, wrong-port, sftp-only, ipv6-broken.
 
 import (
 	"slices"
@@ -145,7 +145,7 @@ func (d *diag) network() {
 		d.add(f, p, d.fault(checks.CheckTCP))
 	}
 	flt := d.fault(checks.CheckTCP)
-	if flt == nil {
+	if flt == nil || d.explained[flt] {
 		return
 	}
 	rc := d.reachability()
@@ -249,4 +249,96 @@ func (d *diag) connectRefused(flt *checks.Fault, rc reach) {
 		f.Confidence, f.Missing = Medium, []string{"missing.ping"}
 	}
 	d.add(f, flt)
+}
+
+// sftpOnly: FTP was asked for and the configured port itself speaks SSH;
+// or the configured port and the other FTP ports refuse or stay silent
+// while the SSH port answered with an SSH banner.
+func (d *diag) sftpOnly() {
+	if d.t.Service != checks.FTP {
+		return
+	}
+	f := d.finding(SFTPOnly, High)
+	ftpFlt := d.fault(checks.CheckFTP)
+	if banner := d.sshBanner(); ftpFlt != nil && ftpFlt.Stage == checks.StageGreeting && banner != "" {
+		f.Variant, f.Evidence = "port", []string{string(checks.CheckFTP)}
+		f.Facts["ssh_port"], f.Facts["banner"] = strconv.Itoa(d.t.Port), banner
+		d.add(f, ftpFlt)
+		return
+	}
+	var ssh *checks.PortFacts
+	for _, p := range d.otherPorts() {
+		switch {
+		case p.SSH && p.Answer == checks.AnswerSSH:
+			ssh = &p
+		case !p.SSH && p.Answer != checks.AnswerClosed && p.Answer != checks.AnswerSilent:
+			return // another FTP port answered: not an SFTP-only server
+		}
+	}
+	flt, id := d.fault(checks.CheckTCP), checks.CheckTCP
+	switch {
+	case ssh == nil:
+		return
+	case flt != nil && (flt.Kind == checks.FaultRefused || flt.Kind == checks.FaultTimeout):
+		f.Facts["winsock"] = winsock(flt, checks.WSAECONNREFUSED)
+	case flt != nil:
+		return
+	case ftpFlt != nil && ftpFlt.Stage == checks.StageGreeting &&
+		(ftpFlt.Kind == checks.FaultTimeout || ftpFlt.Kind == checks.FaultClosed || ftpFlt.Kind == checks.FaultReset):
+		flt, id, f.Variant = ftpFlt, checks.CheckFTP, "silent"
+	default:
+		return
+	}
+	f.Evidence = []string{string(checks.CheckPorts), string(id)}
+	f.Facts["ssh_port"], f.Facts["banner"] = strconv.Itoa(ssh.Port), ssh.Greeting
+	d.add(f, flt)
+}
+
+// sshBanner is the SSH identification line the configured port sent in
+// place of an FTP greeting (the first line of the ftp check's transcript),
+// or "".
+func (d *diag) sshBanner() string {
+	r := d.facts(checks.CheckFTP)
+	if r == nil {
+		return ""
+	}
+	for _, l := range r.Transcript {
+		if s, ok := strings.CutPrefix(l, "S: "); ok {
+			if checks.IsSSHBanner(s) {
+				return s
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+// ipv6Broken: the name has addresses of both families, the configured port
+// timed out or was unreachable on every IPv6 address tried, and it
+// connected on an IPv4 address.
+func (d *diag) ipv6Broken() {
+	r := d.facts(checks.CheckAddresses)
+	if r == nil {
+		return
+	}
+	var failed, ok []string
+	v6 := 0
+	for _, a := range r.Addresses {
+		switch {
+		case a.Family == checks.FamilyIPv4 && a.Connected:
+			ok = append(ok, a.Address)
+		case a.Family == checks.FamilyIPv6:
+			v6++
+			if a.Connected || a.Fault == nil || (a.Fault.Kind != checks.FaultTimeout && a.Fault.Kind != checks.FaultUnreachable) {
+				return
+			}
+			failed = append(failed, a.Address+" ("+string(a.Fault.Kind)+")")
+		}
+	}
+	if v6 == 0 || len(ok) == 0 {
+		return
+	}
+	f := d.finding(IPv6Broken, High, checks.CheckAddresses, checks.CheckDNS)
+	f.Facts["failed"], f.Facts["ipv4"] = strings.Join(failed, ", "), strings.Join(ok, ", ")
+	d.add(f)
 }

@@ -20,7 +20,7 @@ func (d *diag) busy() {
 		f := d.finding(ServerBusy, High, x.id)
 		f.Facts["stage"], f.Facts["reply"] = string(x.f.Stage), replyLine(x.f)
 		if d.t.Service == checks.FTP {
-			f.Steps = steps(ServerBusy, "cause.server-busy.limit")
+			f.Steps = steps(ServerBusy, "cause.server-busy.connections")
 		}
 		d.add(f, x.f)
 	}

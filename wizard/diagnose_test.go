@@ -34,6 +34,7 @@ func newRun(svc checks.Service, port int, sec checks.Security) *run {
 		r.Ping = &checks.PingFacts{Method: "icmp", ICMPAllowed: true, Sent: 3, Received: 3, Address: "192.0.2.10"}
 	})
 	b.with(checks.CheckTCP, func(r *checks.Result) { r.TCP = &checks.TCPFacts{Address: "192.0.2.10:25"} })
+	b.with(checks.CheckAddresses, func(r *checks.Result) { r.Status, r.Skipped = checks.StatusSkip, checks.SkipNotApplicable })
 	b.with(checks.CheckPorts, func(r *checks.Result) {
 		for _, p := range checks.StandardPorts(svc) {
 			answer := checks.AnswerGreeting
@@ -153,7 +154,7 @@ func smtp25() *run { return newRun(checks.SMTP, 25, checks.SecurityNone) }
 
 func diagCases() []diagCase {
 	expired := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
-	return append(policyCases(), []diagCase{
+	return slices.Concat(policyCases(), pathDiagCases(), []diagCase{
 		{name: "host missing", want: HostMissing, conf: High, evidence: []string{"input"},
 			run: smtp25().with(checks.CheckInput, func(r *checks.Result) {
 				r.Input = &checks.InputFacts{Problem: checks.InputEmpty}
@@ -373,7 +374,7 @@ func diagCases() []diagCase {
 			run: newRun(checks.POP3, 110, checks.SecurityNone).with(checks.CheckAuth, func(r *checks.Result) {
 				r.Status, r.Skipped, r.Auth = checks.StatusSkip, checks.SkipNoCredentials, nil
 			})},
-	}...)
+	})
 }
 
 func TestDiagnose(t *testing.T) {

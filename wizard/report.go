@@ -195,6 +195,7 @@ type jsonTarget struct {
 	TimeoutMS     int64           `json:"timeout_ms"`
 	Resolver      string          `json:"resolver,omitempty"`
 	Email         string          `json:"email,omitempty"`
+	IdleTestMS    int64           `json:"idle_test_ms,omitempty"`
 	// Program is the program the remediation steps are for.
 	Program Program `json:"program,omitempty"`
 }
@@ -243,6 +244,10 @@ func checkFacts(r checks.Result) any {
 		return r.TCP
 	case r.Ports != nil:
 		return r.Ports
+	case r.Addresses != nil:
+		return r.Addresses
+	case r.Idle != nil:
+		return r.Idle
 	case r.TLS != nil:
 		return r.TLS
 	case r.Auth != nil:
@@ -266,7 +271,8 @@ func (r *Report) renderJSON(l Lang) ([]byte, error) {
 		Created: r.Created.UTC().Format(time.RFC3339), Lang: l,
 		Target: jsonTarget{Service: t.Service, Host: r.Target.Host, Port: t.Port, Security: t.Security,
 			FTPMode: t.FTPMode, User: t.User, PasswordGiven: t.Secret.Given(), TransferSize: t.TransferSize,
-			TimeoutMS: t.Timeout.Milliseconds(), Resolver: t.Resolver, Email: t.Email, Program: r.Program},
+			TimeoutMS: t.Timeout.Milliseconds(), Resolver: t.Resolver, Email: t.Email, IdleTestMS: t.IdleTest.Milliseconds(),
+			Program: r.Program},
 		PastedError: r.Pasted,
 		Checks:      []jsonCheck{},
 		Findings:    []jsonFinding{},

@@ -309,8 +309,8 @@ func (s *Session) Start() bool {
 	s.mu.Lock()
 	if s.lab != nil {
 		// The practice scenario's own CA and stand-ins for the other ports.
-		opt.RootCAs, opt.Ports = s.lab.Options.RootCAs, s.lab.Options.Ports
-		t.Timeout = s.lab.Target.Timeout
+		opt.RootCAs, opt.Ports, opt.SSHPort = s.lab.Options.RootCAs, s.lab.Options.Ports, s.lab.Options.SSHPort
+		t.Timeout, t.IdleTest = s.lab.Target.Timeout, s.lab.Target.IdleTest
 		// A provider scenario's own DNS zone, autoconfig site and address.
 		opt.HTTPSPort, t.Resolver = s.lab.Options.HTTPSPort, s.lab.Target.Resolver
 		if t.Email == "" {
@@ -318,6 +318,9 @@ func (s *Session) Start() bool {
 		}
 	}
 	s.mu.Unlock()
+	if st.Watch {
+		t.IdleTest = max(t.IdleTest, st.Interval) // watch mode also looks for an idle timeout
+	}
 	if st.Practice == "" {
 		s.remember(st.Form)
 	}

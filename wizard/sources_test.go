@@ -17,7 +17,7 @@ var programWords = regexp.MustCompile(`Kaspersky|Outlook|Thunderbird|FileZilla|W
 func stepKey(k string) bool {
 	return strings.HasPrefix(k, "setting.") || strings.HasPrefix(k, "fact.set_") ||
 		strings.HasPrefix(k, "ui.security.hint.") || strings.Contains(k, ".step") ||
-		(strings.HasPrefix(k, "cause.") && strings.Contains(k, ".client.")) || strings.HasPrefix(k, "cause.server-busy.limit")
+		(strings.HasPrefix(k, "cause.") && strings.Contains(k, ".client.")) || strings.HasPrefix(k, "cause.server-busy.")
 }
 
 // TestStepSources fails when a step names a program's setting and no row

@@ -90,6 +90,10 @@ func passSummary(r checks.Result, l Lang) string {
 		return l.T("summary.tcp.ok", "addr", r.TCP.Address, "time", ms(r.TCP.ConnectTime))
 	case r.Ports != nil:
 		return portsSummary(r.Ports, l)
+	case r.Addresses != nil:
+		return addressesSummary(r, l)
+	case r.Idle != nil:
+		return idleSummary(r.Idle, l)
 	case r.TLS != nil:
 		return l.T("summary.tls.ok", "version", r.TLS.Version, "subject", r.TLS.Subject, "issuer", r.TLS.Issuer,
 			"until", r.TLS.NotAfter.Format("2006-01-02"))
@@ -126,7 +130,7 @@ func portsSummary(ports []checks.PortFacts, l Lang) string {
 	var open, closed []string
 	for _, p := range ports {
 		label := strconv.Itoa(p.Port)
-		if p.Answered() {
+		if p.Answered() || p.Answer == checks.AnswerSSH {
 			open = append(open, label+" ("+l.T("answer."+p.Answer)+")")
 		} else {
 			closed = append(closed, label+" ("+l.T("answer."+p.Answer)+")")

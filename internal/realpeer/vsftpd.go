@@ -24,6 +24,13 @@ type VsftpdOptions struct {
 	ActiveOnly  bool // pasv_enable=NO: PASV/EPSV answered 550
 	// MaxClients > 0 sets max_clients: one connection more is greeted 421.
 	MaxClients int
+	// MaxPerIP > 0 sets max_per_ip: one connection more from the same
+	// address is greeted "421 There are too many connections from your
+	// internet address."
+	MaxPerIP int
+	// IdleTimeout > 0 sets idle_session_timeout (seconds): an idle session
+	// is told "421 Timeout." and closed.
+	IdleTimeout int
 	// PasvAddress makes 227 replies name this address (pasv_address).
 	PasvAddress string
 	ExplicitTLS bool // ssl_enable=YES: AUTH TLS on the plain port
@@ -81,6 +88,12 @@ func Vsftpd(t testing.TB, o VsftpdOptions) *Server {
 			}
 			if o.MaxClients > 0 {
 				lines = append(lines, "max_clients="+strconv.Itoa(o.MaxClients))
+			}
+			if o.IdleTimeout > 0 {
+				lines = append(lines, "idle_session_timeout="+strconv.Itoa(o.IdleTimeout))
+			}
+			if o.MaxPerIP > 0 {
+				lines = append(lines, "max_per_ip="+strconv.Itoa(o.MaxPerIP))
 			}
 			if o.PasvAddress != "" {
 				lines = append(lines, "pasv_address="+o.PasvAddress, "pasv_addr_resolve=NO")
