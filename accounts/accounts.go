@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -223,7 +224,10 @@ func (c *collector) problem(p Problem) { c.list.Problems = append(c.list.Problem
 func (c *collector) fileProblem(prog Program, name, profile, path string, err error) {
 	p := Problem{Program: prog, ProgramName: name, Profile: profile, Source: path, Kind: Unreadable, Detail: err.Error()}
 	var inv invalidError
+	var pe *fs.PathError
 	switch {
+	case errors.As(err, &pe):
+		p.Detail = pe.Err.Error() // the path is already the Source
 	case errors.Is(err, errTooLarge):
 		p.Kind, p.Detail = TooLarge, fmt.Sprintf("more than %d bytes", MaxFileSize)
 	case errors.As(err, &inv):

@@ -22,6 +22,7 @@ import (
 type checkFlags struct {
 	service, host, security, ftpMode, user, size, timeout, interval, resolver string
 	fromError, fromErrorFile, lang, format, output, practice                  string
+	account                                                                   string
 	port, repeat                                                              int
 	passwordStdin                                                             bool
 }
@@ -48,6 +49,7 @@ func check(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 	fs.StringVar(&f.format, "format", "text", "")
 	fs.StringVar(&f.output, "output", "", "")
 	fs.StringVar(&f.practice, "practice", "", "")
+	fs.StringVar(&f.account, "account", "", "")
 	if err := fs.Parse(args); err != nil {
 		return usage(env, lang, lang.T("cli.bad_flag", "error", err.Error()))
 	}
@@ -152,6 +154,13 @@ func buildSpec(f checkFlags, set map[string]bool, env Env, lang wizard.Lang) (wi
 		d := wizard.Decode(text)
 		spec.Pasted = &d
 		t = d.Target(t, wizard.Explicit{Service: set["service"], Host: set["host"], Port: set["port"], Security: set["security"]})
+	}
+	if f.account != "" {
+		origin, msg := applyAccount(&t, f.account, set, env, lang)
+		if msg != "" {
+			return spec, msg
+		}
+		spec.Account = origin
 	}
 	if t.Service == "" {
 		return spec, lang.T("cli.service_required")

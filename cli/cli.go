@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 
+	"assistant/accounts"
 	"assistant/checks"
 	"assistant/wizard"
 )
@@ -38,6 +39,9 @@ type Env struct {
 	Getenv         func(string) string
 	// Options are passed to checks.Run (tests: trusted roots).
 	Options checks.Options
+	// Accounts is where `accounts` and `check --account` look for the
+	// programs' accounts; nil: the user's own.
+	Accounts *accounts.Env
 }
 
 // Main runs a command line (without the program name) and returns the exit status.
@@ -55,6 +59,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return check(ctx, args[1:], env, lang)
 	case "explain":
 		return explain(args[1:], env, lang)
+	case "accounts":
+		return accountsCmd(args[1:], env, lang)
 	case "lab":
 		return lab(ctx, args[1:], env, lang)
 	case "version", "--version", "-v":
@@ -62,6 +68,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return ExitOK
 	case "help", "--help", "-h":
 		fmt.Fprintln(env.Stdout, lang.T("cli.usage"))
+		fmt.Fprintln(env.Stdout, lang.T("accounts.usage"))
 		return ExitOK
 	}
 	fmt.Fprintln(env.Stderr, lang.T("cli.unknown_command", "command", args[0]))

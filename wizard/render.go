@@ -86,6 +86,7 @@ func (r *Report) view(l Lang) view {
 		v.Target = append(v.Target, row{l.T("report.user"), t.User}, row{l.T("report.password"), pw})
 	}
 	v.Target = append(v.Target, row{l.T("report.timeout"), t.Timeout.String()})
+	v.Target = append(v.Target, r.Account.rows(l)...)
 	if r.Pasted != nil {
 		v.Pasted = pastedRows(r.Pasted, l)
 	}

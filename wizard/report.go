@@ -102,6 +102,8 @@ type Report struct {
 	Runs     []RunRecord
 	Findings []Finding
 	Env      Env
+	// Account is the program account the target came from, if any.
+	Account *AccountOrigin
 }
 
 // NewRunRecord summarises one run's results.
@@ -212,6 +214,8 @@ type jsonTarget struct {
 	TransferSize  int64           `json:"transfer_size"`
 	TimeoutMS     int64           `json:"timeout_ms"`
 	Resolver      string          `json:"resolver,omitempty"`
+	// Account names the program account the settings came from.
+	Account *AccountOrigin `json:"account,omitempty"`
 }
 
 type jsonCheck struct {
@@ -279,7 +283,7 @@ func (r *Report) renderJSON(l Lang) ([]byte, error) {
 		Created: r.Created.UTC().Format(time.RFC3339), Lang: l,
 		Target: jsonTarget{Service: t.Service, Host: r.Target.Host, Port: t.Port, Security: t.Security,
 			FTPMode: t.FTPMode, User: t.User, PasswordGiven: t.Secret.Given(), TransferSize: t.TransferSize,
-			TimeoutMS: t.Timeout.Milliseconds(), Resolver: t.Resolver},
+			TimeoutMS: t.Timeout.Milliseconds(), Resolver: t.Resolver, Account: r.Account},
 		PastedError: r.Pasted,
 		Checks:      []jsonCheck{},
 		Findings:    []jsonFinding{},

@@ -18,6 +18,8 @@ type RunSpec struct {
 	Interval time.Duration
 	Options  checks.Options
 	Tool     Tool
+	// Account is the program account the target came from (check --account).
+	Account *AccountOrigin
 	// OnRun is told when run i (from 0) starts; may be nil.
 	OnRun func(i int, started time.Time)
 }
@@ -52,7 +54,9 @@ func Check(ctx context.Context, spec RunSpec) (*Report, error) {
 		runs = append(runs, res)
 		started = append(started, now)
 	}
-	return newReport(spec.Tool, created, spec.Target, spec.Pasted, runs, started), ctx.Err()
+	rep := newReport(spec.Tool, created, spec.Target, spec.Pasted, runs, started)
+	rep.Account = spec.Account
+	return rep, ctx.Err()
 }
 
 // newReport builds the report of one or more runs: the last run's checks,
