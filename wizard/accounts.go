@@ -136,8 +136,9 @@ func (s *Session) PickAccount(a accounts.Account) {
 	s.followPort()
 }
 
-// LoadAccounts finds the accounts of the programs in env (the window
-// passes the user's own) for the start page to list.
+// LoadAccounts finds the accounts of the programs in env (the user's
+// own: accounts.DefaultEnv) for the start page to list; call it before
+// the window is built.
 func (s *Session) LoadAccounts(env accounts.Env) {
 	l := accounts.Find(env)
 	s.update(func(st *State) { st.Accounts = l })

@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2/app"
 
+	"assistant/accounts"
 	"assistant/checks"
 	"assistant/cli"
 	_ "assistant/internal/clocale" // before Fyne: see the package doc
@@ -44,5 +45,7 @@ func openWindow() {
 		ui.Run(a, s)
 		return
 	}
-	ui.Run(a, wizard.NewSession(a.Preferences(), tool, checks.Options{}))
+	s := wizard.NewSession(a.Preferences(), tool, checks.Options{})
+	s.LoadAccounts(accounts.DefaultEnv())
+	ui.Run(a, s)
 }
