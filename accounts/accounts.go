@@ -41,7 +41,9 @@ const (
 
 // Service is the kind of server an account talks to. SFTP is listed so
 // that the user sees it, but it is SSH, not FTP: the assistant does not
-// check it.
+// check it. (The package keeps its own types rather than those of package
+// checks: it holds what the programs store, including what no check takes,
+// and needs nothing of the network code.)
 type Service string
 
 // Services of an account.

@@ -59,36 +59,19 @@ func findOutlook(c *collector, env Env) {
 			c.problem(Problem{Program: Outlook, ProgramName: r.name, Source: k.Path(), Kind: Unreadable, Detail: err.Error()})
 		}
 		for _, p := range profiles {
-			outlookProfile(c, k, p, r.name)
+			eachSubKey(c, k, p+`\`+messagingKey, Problem{Program: Outlook, ProgramName: r.name, Profile: p}, func(n string, sk Key) {
+				outlookAccount(c, sk, p+`\`+n, r.name)
+			})
 		}
 		k.Close()
 	}
 }
 
-func outlookProfile(c *collector, root Key, profile, program string) {
-	k := openPath(root, profile+`\`+messagingKey)
-	if k == nil {
-		return
-	}
-	defer k.Close()
-	subs, err := k.SubKeys()
-	if err != nil {
-		c.problem(Problem{Program: Outlook, ProgramName: program, Profile: profile, Source: k.Path(), Kind: Unreadable, Detail: err.Error()})
-	}
-	for i, n := range subs {
-		if i >= maxAccounts {
-			break
-		}
-		sk, err := k.Open(n)
-		if err != nil {
-			continue
-		}
-		s := regSettings{sk}
-		name, _ := s.get("Account Name")
-		email, _ := s.get("Email")
-		base := Account{Program: Outlook, ProgramName: program, Name: name, Email: email, Source: sk.Path(),
-			PasswordStored: hasValue(sk, "POP3 Password", "IMAP Password", "SMTP Password")}
-		mailAccounts(c, s, base, outlookFields, profile+`\`+n, outlookSecure)
-		sk.Close()
-	}
+func outlookAccount(c *collector, sk Key, key, program string) {
+	s := regSettings{sk}
+	name, _ := s.get("Account Name")
+	email, _ := s.get("Email")
+	base := Account{Program: Outlook, ProgramName: program, Name: name, Email: email, Source: sk.Path(),
+		PasswordStored: hasValue(sk, "POP3 Password", "IMAP Password", "SMTP Password")}
+	mailAccounts(c, s, base, outlookFields, key, outlookSecure)
 }

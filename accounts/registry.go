@@ -129,3 +129,29 @@ func openPath(root Key, path string) Key {
 	}
 	return k
 }
+
+// eachSubKey opens the key at path below root and calls f with each of its
+// subkeys (at most maxAccounts), reporting a key whose subkeys cannot be
+// listed as p (with its Source and Detail filled in). A missing key is no
+// problem: the program is not installed.
+func eachSubKey(c *collector, root Key, path string, p Problem, f func(name string, sk Key)) {
+	k := openPath(root, path)
+	if k == nil {
+		return
+	}
+	defer k.Close()
+	names, err := k.SubKeys()
+	if err != nil {
+		p.Source, p.Kind, p.Detail = k.Path(), Unreadable, err.Error()
+		c.problem(p)
+	}
+	for i, n := range names {
+		if i >= maxAccounts {
+			break
+		}
+		if sk, err := k.Open(n); err == nil {
+			f(n, sk)
+			sk.Close()
+		}
+	}
+}

@@ -90,24 +90,9 @@ func findWindowsMail(c *collector, env Env) {
 }
 
 func readIAM(c *collector, root Key, path string) {
-	k := openPath(root, path)
-	if k == nil {
-		return
-	}
-	defer k.Close()
-	names, err := k.SubKeys()
-	if err != nil {
-		c.problem(Problem{Program: WindowsMail, ProgramName: outlookExpressName, Source: k.Path(), Kind: Unreadable, Detail: err.Error()})
-	}
-	for i, n := range names {
-		if i >= maxAccounts {
-			break
-		}
-		if sk, err := k.Open(n); err == nil {
-			oeAccount(c, regSettings{sk}, outlookExpressName, sk.Path(), n)
-			sk.Close()
-		}
-	}
+	eachSubKey(c, root, path, Problem{Program: WindowsMail, ProgramName: outlookExpressName}, func(name string, sk Key) {
+		oeAccount(c, regSettings{sk}, outlookExpressName, sk.Path(), name)
+	})
 }
 
 // oeValues is an .oeaccount file's values by their registry names.

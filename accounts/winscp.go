@@ -41,24 +41,9 @@ func (i iniSettings) get(name string) (string, bool) {
 func (i iniSettings) has(name string) bool { return i.s.has(name) }
 
 func findWinSCP(c *collector, env Env) {
-	if k := openPath(env.Registry, winSCPKey); k != nil {
-		names, err := k.SubKeys()
-		if err != nil {
-			c.problem(Problem{Program: WinSCP, ProgramName: winSCPName, Source: k.Path(), Kind: Unreadable, Detail: err.Error()})
-		}
-		for i, name := range names {
-			if i >= maxAccounts {
-				break
-			}
-			sk, err := k.Open(name)
-			if err != nil {
-				continue
-			}
-			addWinSCP(c, regSettings{sk}, name, sk.Path())
-			sk.Close()
-		}
-		k.Close()
-	}
+	eachSubKey(c, env.Registry, winSCPKey, Problem{Program: WinSCP, ProgramName: winSCPName}, func(name string, sk Key) {
+		addWinSCP(c, regSettings{sk}, name, sk.Path())
+	})
 	if env.AppData != "" {
 		if p := filepath.Join(env.AppData, "WinSCP.ini"); exists(p) {
 			readWinSCPIni(c, p)
