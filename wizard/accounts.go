@@ -2,7 +2,9 @@ package wizard
 
 import (
 	"errors"
+	"slices"
 	"strconv"
+	"strings"
 
 	"assistant/accounts"
 	"assistant/checks"
@@ -142,4 +144,26 @@ func (s *Session) PickAccount(a accounts.Account) {
 func (s *Session) LoadAccounts(env accounts.Env) {
 	l := accounts.Find(env)
 	s.update(func(st *State) { st.Accounts = l })
+}
+
+// setAccount records the account the target came from, and words the
+// findings' settings steps (setting.smtp, setting.host.ftp, ...) for that
+// program where its own wording exists (setting.smtp.thunderbird: its
+// Account Settings and Server Settings; the default steps speak of
+// Outlook and FileZilla).
+func (r *Report) setAccount(o *AccountOrigin) {
+	r.Account = o
+	if o == nil {
+		return
+	}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		steps := slices.Clone(f.Steps)
+		for j, key := range steps {
+			if own := key + "." + string(o.Program); strings.HasPrefix(key, "setting.") && EN.Has(own) {
+				steps[j] = own
+			}
+		}
+		f.Steps = steps
+	}
 }

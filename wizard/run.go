@@ -55,7 +55,7 @@ func Check(ctx context.Context, spec RunSpec) (*Report, error) {
 		started = append(started, now)
 	}
 	rep := newReport(spec.Tool, created, spec.Target, spec.Pasted, runs, started)
-	rep.Account = spec.Account
+	rep.setAccount(spec.Account)
 	return rep, ctx.Err()
 }
 

@@ -403,7 +403,7 @@ func (s *Session) loop(ctx context.Context, t checks.Target, opt checks.Options,
 		}
 		runs, started = append(runs, res), append(started, now)
 		rep := newReport(s.tool, started[0], t, pasted, runs, started)
-		rep.Account = origin
+		rep.setAccount(origin)
 		watch, interval := false, time.Duration(0)
 		s.update(func(st *State) {
 			st.Report = rep
