@@ -161,6 +161,12 @@ func DefaultEnv() Env {
 // a larger one is reported as TooLarge and not parsed.
 const MaxFileSize = 8 << 20
 
+// MaxTotalSize bounds what one Find reads over all files.
+const MaxTotalSize = 64 << 20
+
+// maxTotal is MaxTotalSize; tests lower it.
+var maxTotal int64 = MaxTotalSize
+
 // maxAccounts bounds the accounts taken from one source (a hostile file
 // with a million entries).
 const maxAccounts = 1000
@@ -201,8 +207,9 @@ func Find(env Env) List {
 
 // collector gathers accounts and problems and gives accounts their IDs.
 type collector struct {
-	list List
-	seen map[string]bool
+	list  List
+	seen  map[string]bool
+	total int64 // bytes read so far
 }
 
 // add records an account; key tells it apart from the others of the same
@@ -261,14 +268,19 @@ type invalidError struct{ err error }
 func (e invalidError) Error() string { return e.err.Error() }
 func (e invalidError) Unwrap() error { return e.err }
 
-// readFile reads a whole file, at most MaxFileSize bytes.
-func readFile(path string) ([]byte, error) {
+// read reads a whole file, at most MaxFileSize bytes, and at most
+// MaxTotalSize over one Find (a folder of a thousand huge files).
+func (c *collector) read(path string) ([]byte, error) {
+	if c.total >= maxTotal {
+		return nil, errTooLarge
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	c.total += int64(len(data))
 	if err != nil {
 		return nil, err
 	}

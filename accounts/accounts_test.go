@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -297,5 +298,30 @@ func BenchmarkFind(b *testing.B) {
 		if l := Find(env); len(l.Accounts) != 30 {
 			b.Fatal(len(l.Accounts))
 		}
+	}
+}
+
+// TestTotalReadBounded: a store folder full of huge account files is read
+// up to MaxTotalSize (lowered here), the rest reported, never all of it.
+func TestTotalReadBounded(t *testing.T) {
+	local := t.TempDir()
+	store := filepath.Join(local, "Microsoft", "Windows Live Mail")
+	os.MkdirAll(store, 0o755)
+	defer func(v int64) { maxTotal = v }(maxTotal)
+	maxTotal = 3 << 20
+	big := make([]byte, 1<<20)
+	n := 6
+	for i := 0; i < n; i++ {
+		os.WriteFile(filepath.Join(store, fmt.Sprintf("a%02d.oeaccount", i)), big, 0o644)
+	}
+	l := Find(Env{GOOS: "windows", LocalAppData: local})
+	tooLarge := 0
+	for _, p := range l.Problems {
+		if p.Kind == TooLarge {
+			tooLarge++
+		}
+	}
+	if len(l.Problems) != n || tooLarge < 3 {
+		t.Errorf("%d problems, %d too large: %+v", len(l.Problems), tooLarge, l.Problems)
 	}
 }

@@ -55,7 +55,7 @@ type fzServer struct {
 }
 
 func readFileZilla(c *collector, path string) {
-	data, err := readFile(path)
+	data, err := c.read(path)
 	if err == nil {
 		err = parseFileZilla(c, data, path)
 	}

@@ -55,7 +55,7 @@ func findThunderbird(c *collector, env Env) {
 		if !exists(ini) {
 			continue
 		}
-		data, err := readFile(ini)
+		data, err := c.read(ini)
 		if err != nil {
 			c.fileProblem(Thunderbird, thunderbirdName, "", ini, err)
 			continue
@@ -84,7 +84,7 @@ func findThunderbird(c *collector, env Env) {
 
 // readPrefsFile lists the accounts of one profile's prefs.js.
 func readPrefsFile(c *collector, path, profile string) {
-	data, err := readFile(path)
+	data, err := c.read(path)
 	if err == nil {
 		var p prefs
 		p, err = parsePrefs(data)

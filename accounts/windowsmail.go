@@ -109,7 +109,7 @@ func (o oeValues) get(name string) (string, bool) {
 func (o oeValues) has(name string) bool { return o.secret[strings.ReplaceAll(name, " ", "_")] }
 
 func readOEAccount(c *collector, path, program string) {
-	data, err := readFile(path)
+	data, err := c.read(path)
 	var v oeValues
 	if err == nil {
 		v, err = parseOEAccount(data)

@@ -52,7 +52,7 @@ func findWinSCP(c *collector, env Env) {
 }
 
 func readWinSCPIni(c *collector, path string) {
-	data, err := readFile(path)
+	data, err := c.read(path)
 	if err != nil {
 		c.fileProblem(WinSCP, winSCPName, "", path, err)
 		return
