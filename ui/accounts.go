@@ -109,5 +109,5 @@ func originCard(st wizard.State) fyne.CanvasObject {
 		msg.Importance = widget.WarningImportance
 		box.Add(msg)
 	}
-	return widget.NewCard("", l.T("accounts.report.source"), box)
+	return widget.NewCard("", l.T("accounts.ui.from.title"), box)
 }
