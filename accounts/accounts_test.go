@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // secrets are the passwords the fixtures hold; none may appear in any output.
@@ -323,5 +324,19 @@ func TestTotalReadBounded(t *testing.T) {
 	}
 	if len(l.Problems) != n || tooLarge < 3 {
 		t.Errorf("%d problems, %d too large: %+v", len(l.Problems), tooLarge, l.Problems)
+	}
+}
+
+// TestHostilePrefsLinear: a 4 MB line of broken calls, an unterminated
+// string first, is passed over quickly and the good line after it kept.
+func TestHostilePrefsLinear(t *testing.T) {
+	line := `user_pref("` + strings.Repeat("user_pref(", 400_000)
+	start := time.Now()
+	p, err := parsePrefs([]byte(line + "\n" + `user_pref("mail.server.server1.hostname", "ok");`))
+	if el := time.Since(start); el > 2*time.Second {
+		t.Errorf("took %v", el)
+	}
+	if err != nil || p.str("mail.server.server1.hostname") != "ok" {
+		t.Errorf("%v %v", p, err)
 	}
 }

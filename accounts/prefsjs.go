@@ -36,6 +36,7 @@ func parsePrefs(data []byte) (prefs, error) {
 		name, rest, ok := jsString(skipSpace(s))
 		if !ok {
 			bad++
+			s = rest // past the broken string: each byte is scanned once
 			continue
 		}
 		rest = skipSpace(rest)
