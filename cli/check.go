@@ -20,7 +20,7 @@ import (
 // checkFlags are the values of `check`'s flags as given.
 type checkFlags struct {
 	service, host, security, ftpMode, user, size, timeout, interval, resolver   string
-	email                                                                       string
+	account, email                                                              string
 	fromError, fromErrorFile, lang, format, output, practice, program, idleTest string
 	port, repeat                                                                int
 	passwordStdin                                                               bool
@@ -49,6 +49,7 @@ func check(ctx context.Context, args []string, env Env, lang wizard.Lang) int {
 	fs.StringVar(&f.format, "format", "text", "")
 	fs.StringVar(&f.output, "output", "", "")
 	fs.StringVar(&f.practice, "practice", "", "")
+	fs.StringVar(&f.account, "account", "", "")
 	fs.StringVar(&f.program, "program", "", "")
 	fs.StringVar(&f.idleTest, "idle-test", "0", "")
 	if msg, help := parseFlags(fs, args, lang); help || msg != "" {
@@ -189,6 +190,13 @@ func buildSpec(f checkFlags, set map[string]bool, env Env, lang wizard.Lang) (wi
 			// Only a message that shows an empty server means host-missing.
 			return spec, lang.T("decode.check.no_server")
 		}
+	}
+	if f.account != "" {
+		origin, msg := applyAccount(&t, f.account, set, env, lang)
+		if msg != "" {
+			return spec, msg
+		}
+		spec.Account = origin
 	}
 	if t.Service == "" {
 		return spec, lang.T("cli.service_required")

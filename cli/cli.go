@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 
+	"assistant/accounts"
 	"assistant/checks"
 	"assistant/wizard"
 )
@@ -37,6 +38,9 @@ type Env struct {
 	Getenv         func(string) string
 	// Options are passed to checks.Run (tests: trusted roots).
 	Options checks.Options
+	// Accounts is where `accounts` and `check --account` look for the
+	// programs' accounts; nil: the user's own.
+	Accounts *accounts.Env
 }
 
 // Main runs a command line (without the program name) and returns the exit status.
@@ -57,12 +61,14 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return check(ctx, args[1:], env, lang)
 	case "explain":
 		return explain(args[1:], env, lang)
+	case "accounts":
+		return accountsCmd(args[1:], env, lang)
 	case "lab":
 		return lab(ctx, args[1:], env, lang)
 	case "version", "--version", "-v":
 		return printOut(env, lang, Name+" "+Version+"\n")
 	case "help", "--help", "-h":
-		return printOut(env, lang, lang.T("cli.usage")+"\n")
+		return printOut(env, lang, lang.T("cli.usage")+"\n"+lang.T("accounts.usage")+"\n")
 	}
 	printErr(env, lang.T("cli.unknown_command", "command", args[0]))
 	printErr(env, lang.T("cli.usage"))

@@ -59,7 +59,7 @@ func TestCheckFromErrorWithoutServer(t *testing.T) {
 func TestCheckFromErrorUnchecked(t *testing.T) {
 	sftp := "Status:\tConnecting to 192.0.2.7...\nResponse:\tfzSftp started, protocol_version=11\nCommand:\topen \"ann@192.0.2.7\" 22\nError:\tCould not connect to server"
 	code, _, errs := run(t, "", nil, "check", "--from-error", sftp, "--lang", "ru")
-	if code != ExitUsage || !strings.Contains(errs, "SFTP") || !strings.Contains(errs, "sftp-only") {
+	if code != ExitUsage || !strings.Contains(errs, "SFTP") || !strings.Contains(errs, "SFTP - SSH File Transfer Protocol") {
 		t.Fatalf("sftp: exit %d %q", code, errs)
 	}
 	web := "Account: 'Hotmail', Server: 'http://mail.services.live.com/DeltaSync_v2.0.0/Sync.aspx', Error Number: 0x8DE00005"

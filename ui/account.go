@@ -102,6 +102,9 @@ func (w *Window) newAccountPage(st wizard.State) *accountPage {
 		rec.Wrapping = fyne.TextWrapWord
 		top.Add(widget.NewCard("", l.T("ui.account.recognised"), rec))
 	}
+	if c := originCard(st); c != nil {
+		top.Add(c)
+	}
 	buttons := container.NewBorder(nil, nil, p.back, p.run, container.NewCenter(p.watch.content))
 	p.content = container.NewBorder(top, container.NewVBox(widget.NewSeparator(), buttons), nil, nil, container.NewVScroll(form))
 	return p

@@ -23,6 +23,8 @@ type startPage struct {
 	// scenario picks a practice scenario; practice starts it.
 	scenario *widget.Select
 	practice *widget.Button
+	// accounts lists the accounts of the programs on this computer.
+	accounts *accountsBox
 }
 
 func (w *Window) newStartPage(st wizard.State) *startPage {
@@ -69,7 +71,8 @@ func (w *Window) newStartPage(st wizard.State) *startPage {
 
 	heading := headingLabel(l.T("ui.start.heading"))
 	pasteTitle := widget.NewLabelWithStyle(l.T("ui.start.paste.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	pasteBox := container.NewBorder(pasteTitle, container.NewVBox(container.NewHBox(p.recognise, widget.NewLabel(l.T("ui.start.paste.shortcut"))), p.message), nil, nil, p.paste)
+	p.accounts = w.newAccountsBox(st)
+	pasteBox := container.NewBorder(p.accounts.above(pasteTitle), container.NewVBox(container.NewHBox(p.recognise, widget.NewLabel(l.T("ui.start.paste.shortcut"))), p.message), nil, nil, p.paste)
 	p.content = container.NewBorder(container.NewVBox(heading, container.NewGridWithColumns(3, sending, receiving, ftp), widget.NewSeparator()),
 		container.NewVBox(widget.NewSeparator(), practiceBox), nil, nil, pasteBox)
 	return p

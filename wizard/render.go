@@ -89,6 +89,7 @@ func (r *Report) view(l Lang) view {
 	}
 	v.Target = append(v.Target, providerRows(r.Results, l)...)
 	v.Target = append(v.Target, row{l.T("report.timeout"), t.Timeout.String()}, row{l.T("report.program"), r.stepsFor(l)})
+	v.Target = append(v.Target, r.Account.rows(l)...)
 	if r.Pasted != nil {
 		v.Pasted = pastedRows(r.Pasted, l)
 	}

@@ -104,6 +104,8 @@ type Report struct {
 	// Program is the mail or FTP program the steps are for (ProgramUnknown:
 	// the service's common programs).
 	Program Program
+	// Account is the program account the target came from, if any.
+	Account *AccountOrigin
 }
 
 // NewRunRecord summarises one run's results.
@@ -198,6 +200,8 @@ type jsonTarget struct {
 	IdleTestMS    int64           `json:"idle_test_ms,omitempty"`
 	// Program is the program the remediation steps are for.
 	Program Program `json:"program,omitempty"`
+	// Account names the program account the settings came from.
+	Account *AccountOrigin `json:"account,omitempty"`
 }
 
 type jsonCheck struct {
@@ -272,7 +276,7 @@ func (r *Report) renderJSON(l Lang) ([]byte, error) {
 		Target: jsonTarget{Service: t.Service, Host: r.Target.Host, Port: t.Port, Security: t.Security,
 			FTPMode: t.FTPMode, User: t.User, PasswordGiven: t.Secret.Given(), TransferSize: t.TransferSize,
 			TimeoutMS: t.Timeout.Milliseconds(), Resolver: t.Resolver, Email: t.Email, IdleTestMS: t.IdleTest.Milliseconds(),
-			Program: r.Program},
+			Program: r.Program, Account: r.Account},
 		PastedError: r.Pasted,
 		Checks:      []jsonCheck{},
 		Findings:    []jsonFinding{},

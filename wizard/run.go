@@ -21,6 +21,8 @@ type RunSpec struct {
 	Interval time.Duration
 	Options  checks.Options
 	Tool     Tool
+	// Account is the program account the target came from (check --account).
+	Account *AccountOrigin
 	// OnRun is told when run i (from 0) starts; may be nil.
 	OnRun func(i int, started time.Time)
 	// OnRunDone is told each run's outcome as it ends; may be nil.
@@ -61,6 +63,7 @@ func Check(ctx context.Context, spec RunSpec) (*Report, error) {
 		}
 	}
 	rep := newReport(spec.Tool, created, spec.Target, spec.Pasted, runs, started)
+	rep.setAccount(spec.Account)
 	if spec.Program != ProgramUnknown {
 		rep.SetProgram(spec.Program)
 	}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"assistant/accounts"
 	"assistant/checks"
 	"assistant/practice"
 )
@@ -128,6 +129,10 @@ type State struct {
 	// Practice is the practice scenario whose servers the checks run
 	// against, or "" for the user's own server.
 	Practice practice.ID
+	// Accounts are the accounts the programs on this computer have
+	// (LoadAccounts); Account is the one the form was filled from.
+	Accounts accounts.List
+	Account  *AccountOrigin
 }
 
 // Session holds the wizard's state and runs the checks. Every method is
@@ -228,7 +233,7 @@ func (s *Session) SetLang(l Lang) {
 func (s *Session) Choose(svc checks.Service) {
 	s.stopPractice()
 	s.update(func(st *State) {
-		st.Form.Service, st.Step, st.Pasted, st.Error = svc, StepAccount, nil, ""
+		st.Form.Service, st.Step, st.Pasted, st.Account, st.Error = svc, StepAccount, nil, nil, ""
 	})
 	s.followPort()
 }
@@ -250,7 +255,7 @@ func (s *Session) Paste(text string) bool {
 		if t.Port != port {
 			f.Port, f.PortSet = strconv.Itoa(t.Port), t.Port != 0
 		}
-		st.Pasted, st.Step, st.Error = &d, StepAccount, ""
+		st.Pasted, st.Account, st.Step, st.Error = &d, nil, StepAccount, ""
 	})
 	s.followPort()
 	return true
@@ -341,7 +346,7 @@ func (s *Session) Start() bool {
 	go func() {
 		defer s.wg.Done()
 		defer cancel()
-		s.loop(ctx, t, opt, st.Pasted)
+		s.loop(ctx, t, opt, st.Pasted, st.Account)
 	}()
 	return true
 }
@@ -367,7 +372,7 @@ func (s *Session) Practice(id practice.ID) error {
 		if t.TransferSize > 0 {
 			st.Form.TransferSize = strconv.FormatInt(t.TransferSize, 10)
 		}
-		st.Practice, st.Pasted, st.Error = id, nil, ""
+		st.Practice, st.Pasted, st.Account, st.Error = id, nil, nil, ""
 	})
 	s.Start()
 	return nil
@@ -397,7 +402,7 @@ func (s *Session) Close() {
 }
 
 // loop runs the checks once, or repeatedly in watch mode, until ctx ends.
-func (s *Session) loop(ctx context.Context, t checks.Target, opt checks.Options, pasted *Decoded) {
+func (s *Session) loop(ctx context.Context, t checks.Target, opt checks.Options, pasted *Decoded, origin *AccountOrigin) {
 	opt.Observer = s.observe
 	var runs [][]checks.Result
 	var started []time.Time
@@ -415,6 +420,7 @@ func (s *Session) loop(ctx context.Context, t checks.Target, opt checks.Options,
 		}
 		runs, started = append(runs, res), append(started, now)
 		rep := newReport(s.tool, started[0], t, pasted, runs, started)
+		rep.setAccount(origin)
 		watch, interval := false, time.Duration(0)
 		s.update(func(st *State) {
 			st.Report = rep

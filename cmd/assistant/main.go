@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"assistant/accounts"
 	"assistant/checks"
 	"assistant/cli"
 	_ "assistant/internal/clocale" // before Fyne: see the package doc
@@ -54,5 +55,7 @@ func openWindow() {
 		ui.Run(a, s)
 		return
 	}
-	ui.Run(a, wizard.NewSession(a.Preferences(), tool, checks.Options{}))
+	s := wizard.NewSession(a.Preferences(), tool, checks.Options{})
+	s.LoadAccounts(accounts.DefaultEnv())
+	ui.Run(a, s)
 }

@@ -77,6 +77,15 @@ func wineExe(t *testing.T) string {
 // messages go to stderr).
 func runWine(t *testing.T, wrap []string, exe string, args ...string) report {
 	t.Helper()
+	var r report
+	wineJSON(t, wrap, exe, &r, args...)
+	return r
+}
+
+// wineJSON runs `assistant.exe args...` under wine and decodes the JSON
+// it prints into v.
+func wineJSON(t *testing.T, wrap []string, exe string, v any, args ...string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	argv := append(append(wrap, "wine", exe), args...)
@@ -85,11 +94,9 @@ func runWine(t *testing.T, wrap []string, exe string, args ...string) report {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.WaitDelay = 10 * time.Second // should a wine process still hold the pipes
 	err := cmd.Run()
-	var r report
-	if jerr := json.Unmarshal(stdout.Bytes(), &r); jerr != nil {
+	if jerr := json.Unmarshal(stdout.Bytes(), v); jerr != nil {
 		t.Fatalf("wine %v: %v (exit: %v)\nstdout: %s\nstderr: %s", args, jerr, err, stdout.String(), stderr.String())
 	}
-	return r
 }
 
 // hostsFilesOnly returns a command prefix that runs a command in its own
