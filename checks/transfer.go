@@ -84,7 +84,7 @@ func transferCheck(ctx context.Context, s *Session, passive bool) {
 		return
 	}
 	facts.RemoteName = name
-	defer func() { facts.Deleted = x.remove(ctx, rec, name) }()
+	defer x.cleanup(ctx, rec, facts)
 	if !x.upload(rec, name, facts) {
 		return
 	}
@@ -285,15 +285,33 @@ func (x *transferConn) upload(rec *Recorder, name string, facts *TransferFacts) 
 	return true
 }
 
+// cleanup deletes the test file whatever happened before (upload failed,
+// stalled, cancelled) and records honestly when it could not: a DELE
+// refused or a cleanup connection that failed leaves the file, unless the
+// server then says it has no such file (a STOR refused before it created
+// one). A file that may remain is the warning WarnFileLeft with the
+// server's reply.
+func (x *transferConn) cleanup(ctx context.Context, rec *Recorder, facts *TransferFacts) {
+	deleted, reply := x.remove(ctx, rec, facts.RemoteName)
+	facts.Deleted = deleted
+	if deleted {
+		return
+	}
+	facts.DeleteReply = rec.redact.line(reply)
+	facts.Left = true
+	rec.Warn(WarnFileLeft)
+}
+
 // remove deletes the test file: on this connection while it is in step,
 // otherwise (cancelled, interrupted) on a fresh connection with a fresh
-// short context. It reports whether the server confirmed the delete.
-func (x *transferConn) remove(ctx context.Context, rec *Recorder, name string) bool {
+// short context. It reports whether the file is gone (deleted, or absent
+// after a refused delete) and, when not, the reply or error that says why.
+func (x *transferConn) remove(ctx context.Context, rec *Recorder, name string) (bool, string) {
 	if x.usable() {
 		err := x.sc.Delete(name)
 		if err == nil || x.usable() {
 			rec.Step("DELE", "", err)
-			return err == nil
+			return x.gone(rec, name, err)
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 4*x.s.Target.Timeout)
@@ -301,12 +319,38 @@ func (x *transferConn) remove(ctx context.Context, rec *Recorder, name string) b
 	y, _, err := dialTransfer(ctx, x.s, rec)
 	if err != nil {
 		rec.Step("cleanup login", "", err)
-		return false
+		return false, errText(err)
 	}
 	defer y.close()
 	err = y.sc.Delete(name)
 	rec.Step("DELE (new connection)", "", err)
-	return err == nil
+	return y.gone(rec, name, err)
+}
+
+// gone judges a DELE's outcome: done, or refused while the file is not
+// there (SIZE or NLST say so); otherwise the refusal is the reason.
+func (x *transferConn) gone(rec *Recorder, name string, err error) (bool, string) {
+	if err == nil {
+		return true, ""
+	}
+	if ftpCode(err) == 0 || !x.usable() {
+		return false, errText(err)
+	}
+	exists, how, xerr := x.exists(name)
+	if xerr == nil && !exists {
+		rec.Step("absent", name+" ("+how+")", nil)
+		return true, ""
+	}
+	return false, errText(err)
+}
+
+// errText is an FTP refusal as "code text", any other error as its message.
+func errText(err error) string {
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		return replyLine(te.Code, te.Msg)
+	}
+	return err.Error()
 }
 
 // transferCtl is the control connection under the library: each write (a

@@ -3,6 +3,7 @@ package checks_test
 import (
 	"context"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -222,5 +223,36 @@ func BenchmarkRawCopy(b *testing.B) {
 		}
 		c.Close()
 		<-done
+	}
+}
+
+// TestFTPTransferDeleteRefused: a DELE answered 550 leaves the test file on
+// the server; the transfer check must say so (warning, Left, the reply),
+// never that it was deleted.
+func TestFTPTransferDeleteRefused(t *testing.T) {
+	res, st := runFTP(t, ftpCase{opts: faultpeer.FTPOptions{DeleteRefused: true}})
+	r := result(t, res, checks.CheckTransfer)
+	wantStatus(t, r, checks.StatusWarn)
+	tr := r.Transfer
+	if tr == nil || tr.Deleted || !tr.Left || !strings.HasPrefix(tr.DeleteReply, "550 Delete operation failed") ||
+		!slices.Contains(r.Warnings, checks.WarnFileLeft) {
+		t.Fatalf("facts %+v, warnings %v", tr, r.Warnings)
+	}
+	if files := st.Files(); len(files) != 1 || files[0] != tr.RemoteName {
+		t.Errorf("files on the server %v, facts name %q", files, tr.RemoteName)
+	}
+}
+
+// TestFTPTransferRefusedStorNotLeft: a STOR refused before any file was
+// created, then DELE 550: SIZE says the file is absent, so nothing is left.
+func TestFTPTransferRefusedStorNotLeft(t *testing.T) {
+	res, st := runFTP(t, ftpCase{opts: faultpeer.FTPOptions{StoreRefused: true}})
+	r := result(t, res, checks.CheckTransfer)
+	wantStatus(t, r, checks.StatusFail)
+	if tr := r.Transfer; tr == nil || !tr.Deleted || tr.Left || slices.Contains(r.Warnings, checks.WarnFileLeft) {
+		t.Fatalf("facts %+v, warnings %v", tr, r.Warnings)
+	}
+	if files := st.Files(); len(files) != 0 {
+		t.Errorf("files left: %v", files)
 	}
 }

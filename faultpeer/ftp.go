@@ -72,6 +72,12 @@ type FTPOptions struct {
 	// ResetAt resets the control connection when the client sends this
 	// command verb (e.g. "PASS", "LIST", "STOR").
 	ResetAt string
+	// DeleteRefused answers DELE with vsftpd's "550 Delete operation
+	// failed." and keeps the file, as a server without delete permission.
+	DeleteRefused bool
+	// StoreRefused answers STOR with "553 Could not create file." and
+	// creates nothing.
+	StoreRefused bool
 	// State holds the stored files and counters; nil gives a private one.
 	State *FTPState
 	// Discard keeps only the sizes of stored files, not their bytes
@@ -336,6 +342,9 @@ func (s *ftpSession) command(verb, arg string) bool {
 	case "LIST", "NLST":
 		return s.transfer("150 Here comes the directory listing.", "226 Directory send OK.", s.sendList)
 	case "STOR":
+		if o.StoreRefused {
+			return s.reply("553 Could not create file.")
+		}
 		return s.store(arg)
 	case "RETR":
 		data := s.st.content(arg)
@@ -350,7 +359,7 @@ func (s *ftpSession) command(verb, arg string) bool {
 		}
 		return s.reply("550 Could not get file size.")
 	case "DELE":
-		if s.st.remove(arg) {
+		if !o.DeleteRefused && s.st.remove(arg) {
 			return s.reply("250 Delete operation successful.")
 		}
 		return s.reply("550 Delete operation failed.")

@@ -37,6 +37,7 @@ func Diagnose(t checks.Target, results []checks.Result) []Finding {
 	}
 	rank := map[Confidence]int{High: 0, Medium: 1, Low: 2}
 	slices.SortStableFunc(d.out, func(a, b Finding) int { return rank[a.Confidence] - rank[b.Confidence] })
+	d.fileLeft()
 	return d.out
 }
 
@@ -252,18 +253,22 @@ func (d *diag) fallback() {
 		return
 	}
 	f := d.finding(NoProblemFound, High)
+	canceled := false
 	for _, r := range d.rs {
 		switch {
 		case r.Status == checks.StatusPass || r.Status == checks.StatusWarn:
 			f.Evidence = append(f.Evidence, string(r.ID))
 		case r.Skipped == checks.SkipCanceled || r.Status == checks.StatusPending || r.Status == checks.StatusFail:
-			f.Confidence, f.Missing = Low, []string{"missing.canceled"}
+			canceled = true
 		case r.ID == checks.CheckAuth && r.Skipped == checks.SkipNoCredentials && f.Confidence == High:
 			f.Confidence, f.Missing = Medium, []string{"missing.login"}
 		}
 	}
-	if len(f.Evidence) == 0 {
-		f.Confidence, f.Missing = Low, []string{"missing.canceled"}
+	if canceled || len(f.Evidence) == 0 {
+		// A run stopped before its end has its own headline: not every
+		// check passed, most did not run.
+		f.Confidence, f.Missing, f.Variant = Low, []string{"missing.canceled"}, "canceled"
+		f.Steps = []string{"cause.no-problem-found.step.canceled", "cause.no-problem-found.step3"}
 	}
 	d.add(f)
 }

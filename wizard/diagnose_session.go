@@ -1,6 +1,7 @@
 package wizard
 
-// Rules of the transfer and the session: server-busy, greeting-timeout, transfer-interrupted, transfer-slow, connection-reset, connection-aborted.
+// Rules of the transfer and the session: server-busy, greeting-timeout, transfer-interrupted, transfer-slow, connection-reset, connection-aborted,
+// and the test file the transfer could not delete.
 
 import (
 	"fmt"
@@ -145,5 +146,30 @@ func (d *diag) lastReply(f *Finding, x idFault) {
 	f.Facts["reply"] = reply
 	if reply != "" {
 		f.Variant = "reply"
+	}
+}
+
+// fileLeft: a test file the transfer check could not delete is named in
+// the first finding, whatever it is: its name and the server's reply, and
+// a first step to delete it by hand. A run that would otherwise say
+// no-problem-found says so in its title and explanation (variant
+// file-left, medium confidence: the check itself left something behind).
+func (d *diag) fileLeft() {
+	r := d.facts(checks.CheckTransfer)
+	if r == nil || r.Transfer == nil || !r.Transfer.Left || len(d.out) == 0 {
+		return
+	}
+	f := &d.out[0]
+	f.Facts["file"], f.Facts["delete_reply"] = r.Transfer.RemoteName, r.Transfer.DeleteReply
+	f.Evidence = appendID(f.Evidence, checks.CheckTransfer)
+	if len(f.Steps) == 0 {
+		f.Steps = steps(f.Cause)
+	}
+	f.Steps = append([]string{"cause.transfer.file-left.step"}, f.Steps...)
+	if f.Cause == NoProblemFound && f.Variant == "" {
+		f.Variant = "file-left"
+		if f.Confidence == High {
+			f.Confidence = Medium
+		}
 	}
 }

@@ -47,8 +47,15 @@ func (f Finding) args(l Lang) []any {
 	return out
 }
 
-// Title is the finding's short title in l.
-func (f Finding) Title(l Lang) string { return l.T("cause."+string(f.Cause)+".title", f.args(l)...) }
+// Title is the finding's short title in l: the variant's own title,
+// cause.<id>.title.<variant>, where it has one.
+func (f Finding) Title(l Lang) string {
+	key := "cause." + string(f.Cause) + ".title"
+	if f.Variant != "" && l.Has(key+"."+f.Variant) {
+		key += "." + f.Variant
+	}
+	return l.T(key, f.args(l)...)
+}
 
 // Explanation is the plain-language explanation quoting the evidence, in l.
 func (f Finding) Explanation(l Lang) string {

@@ -121,7 +121,8 @@ func NewRunRecord(started time.Time, results []checks.Result) RunRecord {
 	return rec
 }
 
-// Problem reports whether the report names anything wrong (exit status 1).
+// Problem reports whether the report names anything wrong (exit status 1),
+// a test file the tool could not delete included.
 func (r *Report) Problem() bool {
 	for _, f := range r.Findings {
 		if f.Cause != NoProblemFound {
@@ -129,8 +130,8 @@ func (r *Report) Problem() bool {
 		}
 	}
 	for _, res := range r.Results {
-		if res.Status == checks.StatusFail {
-			return true
+		if res.Status == checks.StatusFail || (res.Transfer != nil && res.Transfer.Left) {
+			return true // a test file left on the server is a problem too
 		}
 	}
 	return false

@@ -1,0 +1,90 @@
+package wizard_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"assistant/checks"
+	"assistant/faultpeer"
+	"assistant/wizard"
+)
+
+// renderAll renders a report in every format and language.
+func renderAll(t *testing.T, rep *wizard.Report) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, l := range wizard.Langs {
+		for _, f := range wizard.Formats {
+			b, err := rep.Render(l, f)
+			if err != nil {
+				t.Fatalf("%s/%s: %v", l, f, err)
+			}
+			out[string(l)+"/"+string(f)] = string(b)
+		}
+	}
+	return out
+}
+
+// TestFileLeftReported: an FTP server that answers DELE with 550 keeps the
+// test file; every format in both languages names the file and the reply,
+// the headline says so, and the run is a problem (exit 1).
+func TestFileLeftReported(t *testing.T) {
+	st := faultpeer.NewFTPState()
+	tg, opt := ftpWith(faultpeer.FTPOptions{DeleteRefused: true, State: st}, checks.FTPPassive, 256<<10)(t)
+	rep, err := wizard.Check(context.Background(), wizard.RunSpec{Target: tg, Options: opt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := st.Files()
+	if len(files) != 1 {
+		t.Fatalf("files on the server: %v", files)
+	}
+	if !rep.Problem() {
+		t.Error("a test file left on the server is not a problem (exit 0)")
+	}
+	top := rep.Findings[0]
+	for _, l := range wizard.Langs {
+		if head := top.Title(l) + " " + top.Explanation(l); !strings.Contains(head, files[0]) || top.Title(l) == wizard.EN.T("cause.no-problem-found.title") {
+			t.Errorf("%s: headline %q does not name the file left", l, head)
+		}
+	}
+	for name, s := range renderAll(t, rep) {
+		for _, want := range []string{files[0], "550 Delete operation failed"} {
+			if !strings.Contains(s, want) {
+				t.Errorf("%s: report lacks %q", name, want)
+			}
+		}
+		for _, wrong := range []string{"test file deleted", "тестовый файл удалён", "Тестовый файл удалён", "The test file was deleted"} {
+			if strings.Contains(s, wrong) {
+				t.Errorf("%s: report says %q", name, wrong)
+			}
+		}
+	}
+}
+
+// TestCanceledHeadline: a run cancelled while the server stays silent has
+// its own headline in both languages, never "every check passed".
+func TestCanceledHeadline(t *testing.T) {
+	p := peer(t)(faultpeer.SMTP(faultpeer.SMTPOptions{Fault: faultpeer.SMTPSilent}))
+	tg := smtpAt(p, checks.SecurityNone, "")
+	tg.Timeout = 10 * time.Second
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	time.AfterFunc(300*time.Millisecond, cancel)
+	rep, _ := wizard.Check(ctx, wizard.RunSpec{Target: tg, Options: only(checks.StandardPort{Port: refused(t)})})
+	if rep == nil || len(rep.Findings) == 0 {
+		t.Fatal("no report")
+	}
+	top := rep.Findings[0]
+	for _, l := range wizard.Langs {
+		if got, want := top.Title(l), l.T("cause.no-problem-found.title.canceled"); got != want {
+			t.Errorf("%s: headline %q, want %q", l, got, want)
+		}
+		if ex := top.Explanation(l); ex == l.T("cause.no-problem-found.explanation", "host", "", "port", "", "service", "", "security", "") ||
+			strings.Contains(ex, "passed") || strings.Contains(ex, "прошли успешно") {
+			t.Errorf("%s: explanation %q", l, ex)
+		}
+	}
+}
