@@ -75,6 +75,9 @@ type FTPOptions struct {
 	// DeleteRefused answers DELE with vsftpd's "550 Delete operation
 	// failed." and keeps the file, as a server without delete permission.
 	DeleteRefused bool
+	// EchoLogin refuses every login with a 530 that quotes the PASS
+	// command as received, password included.
+	EchoLogin bool
 	// StoreRefused answers STOR with "553 Could not create file." and
 	// creates nothing.
 	StoreRefused bool
@@ -310,6 +313,9 @@ func (s *ftpSession) command(verb, arg string) bool {
 		return s.reply("331 Please specify the password.")
 	case "PASS":
 		anon := o.Anonymous && (s.user == "anonymous" || s.user == "ftp")
+		if o.EchoLogin {
+			return s.reply("530 Login incorrect for USER %s PASS %s", s.user, arg)
+		}
 		if anon || (s.user == FTPUser && arg == FTPPassword) {
 			s.logged = true
 			return s.reply("230 Login successful.")

@@ -2,6 +2,7 @@ package wizard_test
 
 import (
 	"context"
+	"encoding/base64"
 	"strings"
 	"testing"
 	"time"
@@ -87,4 +88,70 @@ func TestCanceledHeadline(t *testing.T) {
 			t.Errorf("%s: explanation %q", l, ex)
 		}
 	}
+}
+
+// TestEchoedCredentialsRedacted: servers that quote the credentials they
+// received in their refusal (the AUTH PLAIN blob, LOGIN's base64 lines,
+// POP3 PASS, IMAP LOGIN, FTP PASS) never get the password, or its base64
+// forms, into any rendered format in either language.
+func TestEchoedCredentialsRedacted(t *testing.T) {
+	type echo struct {
+		name       string
+		user, pass string
+		start      func(t *testing.T) (checks.Target, checks.Options)
+	}
+	mail := func(svc checks.Service, start func(faultpeer.MailOptions) (*faultpeer.Peer, error)) func(t *testing.T) (checks.Target, checks.Options) {
+		return func(t *testing.T) (checks.Target, checks.Options) {
+			p := peer(t)(start(faultpeer.MailOptions{Fault: faultpeer.MailEchoLogin}))
+			return checks.Target{Service: svc, Host: "127.0.0.1", Port: p.Port(), Security: checks.SecurityNone,
+				User: faultpeer.MailUser, Secret: checks.NewSecret(faultpeer.MailPassword), Timeout: scenarioTimeout}, only(checks.StandardPort{Port: refused(t)})
+		}
+	}
+	smtpEcho := func(mech string) func(t *testing.T) (checks.Target, checks.Options) {
+		return func(t *testing.T) (checks.Target, checks.Options) {
+			p := peer(t)(faultpeer.SMTP(faultpeer.SMTPOptions{Fault: faultpeer.SMTPEchoAuth, Mechanisms: []string{mech}}))
+			return smtpAt(p, checks.SecurityNone, faultpeer.SMTPUser), only(checks.StandardPort{Port: refused(t)})
+		}
+	}
+	cases := []echo{
+		{"smtp-plain", faultpeer.SMTPUser, faultpeer.SMTPPassword, smtpEcho("PLAIN")},
+		{"smtp-login", faultpeer.SMTPUser, faultpeer.SMTPPassword, smtpEcho("LOGIN")},
+		{"pop3", faultpeer.MailUser, faultpeer.MailPassword, mail(checks.POP3, faultpeer.POP3)},
+		{"imap", faultpeer.MailUser, faultpeer.MailPassword, mail(checks.IMAP, faultpeer.IMAP)},
+		{"ftp", faultpeer.FTPUser, faultpeer.FTPPassword, ftpWith(faultpeer.FTPOptions{EchoLogin: true}, checks.FTPPassive, 0)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			tg, opt := c.start(t)
+			rep, err := wizard.Check(context.Background(), wizard.RunSpec{Target: tg, Options: opt})
+			if err != nil {
+				t.Fatal(err)
+			}
+			auth := checks.Find(rep.Results, checks.CheckAuth)
+			if auth == nil || auth.Fault == nil || auth.Fault.Kind != checks.FaultAuth {
+				t.Fatalf("auth %+v, want an auth fault", auth)
+			}
+			if !strings.Contains(auth.Fault.Reply, checks.Hidden) {
+				t.Errorf("the server's echo was not seen: reply %q", auth.Fault.Reply)
+			}
+			for name, s := range renderAll(t, rep) {
+				for _, secret := range secretForms(c.user, c.pass) {
+					if strings.Contains(s, secret) {
+						t.Errorf("%s: report contains the password as %q", name, secret)
+					}
+				}
+			}
+		})
+	}
+}
+
+// secretForms are the password and the base64 forms login commands carry it in.
+func secretForms(user, pass string) []string {
+	out := []string{pass}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding} {
+		out = append(out, enc.EncodeToString([]byte(pass)), enc.EncodeToString([]byte("\x00"+user+"\x00"+pass)),
+			enc.EncodeToString([]byte(user+"\x00"+user+"\x00"+pass)))
+	}
+	return out
 }
