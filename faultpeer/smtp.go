@@ -3,8 +3,8 @@ package faultpeer
 import (
 	"bufio"
 	"context"
-	"encoding/base64"
 	"crypto/tls"
+	"encoding/base64"
 	"errors"
 	"io"
 	"log"
