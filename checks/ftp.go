@@ -56,7 +56,17 @@ func newFTPClient(ctx context.Context, s *Session, c *Conn) *ftpClient {
 // the control connection out of step.
 func (f *ftpClient) reply() (int, string, error) {
 	f.c.Arm()
+	return f.read()
+}
+
+// read reads one reply within the current step. A line textproto took
+// for complete though the connection failed under it (bufio's ReadLine
+// returns a partial line without its error) is that failure.
+func (f *ftpClient) read() (int, string, error) {
 	code, msg, err := f.tp.ReadResponse(0)
+	if err == nil {
+		err = f.c.Err()
+	}
 	f.synced = err == nil
 	return code, msg, err
 }
@@ -96,7 +106,7 @@ func (f *ftpClient) greeting() (string, error) {
 		line, _ := f.tp.ReadLine()
 		return "", fmt.Errorf("%w: %q", ErrNotGreeting, line)
 	}
-	code, msg, err := f.reply()
+	code, msg, err := f.read() // the same step: the greeting gets one timeout
 	var pe textproto.ProtocolError
 	switch {
 	case errors.As(err, &pe):
@@ -133,8 +143,8 @@ func (f *ftpClient) authTLS() error {
 // sendLogin sends USER and, when asked for, PASS (hidden in the
 // transcript). A refusal comes back as a *ReplyError marked Auth.
 func (f *ftpClient) sendLogin(user, pass string) (int, string, error) {
-	if strings.ContainsAny(user+pass, "\r\n") {
-		return 0, "", &ReplyError{Line: "user or password contains a line break", Auth: true}
+	if err := safeCredentials(user, pass); err != nil {
+		return 0, "", err
 	}
 	code, msg, err := f.cmd("USER %s", user)
 	if err == nil && code == 331 {

@@ -54,7 +54,13 @@ func (f *ftpClient) listCheck(id CheckID, mode string) bool {
 	dc.Close()
 	facts.Entries = n
 	if err != nil {
-		rec.Fail(StageDataTransfer, err)
+		if flt := rec.Fail(StageDataTransfer, err); flt.Kind == FaultTimeout {
+			// A listing that stalled: a server that holds its data
+			// connection open owes its reply no sooner, and waiting for it
+			// would be a second timeout. The control connection is given up.
+			f.synced = false
+			return false
+		}
 		f.drain()
 		return false
 	}

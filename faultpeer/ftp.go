@@ -40,6 +40,9 @@ type FTPOptions struct {
 	// Greeting, when set, is sent instead of the 220 line, then the peer
 	// closes: garbage for a protocol fault.
 	Greeting string
+	// Drip sends the greeting one byte per Drip interval (a tarpit or a
+	// server stuck under load), then serves as usual.
+	Drip time.Duration
 	// Anonymous accepts the users "anonymous" and "ftp" with any password.
 	Anonymous bool
 	// TLS enables AUTH TLS, PBSZ and PROT; with Implicit, TLS starts at
@@ -69,6 +72,15 @@ type FTPOptions struct {
 	// closed. 0 turns them off.
 	ResetAfter int64
 	StallAfter int64
+	// PASVPort, when set, is the port every 227/229 reply announces (on the
+	// peer's own address) instead of a passive listener of its own: a
+	// port where another local service listens.
+	PASVPort int
+	// SizeAlways answers every SIZE with 213, as if any file existed.
+	SizeAlways bool
+	// ListHeld sends the directory listing but keeps its data connection
+	// open (no end of the listing) until the client closes it.
+	ListHeld bool
 	// ResetAt resets the control connection when the client sends this
 	// command verb (e.g. "PASS", "LIST", "STOR").
 	ResetAt string
@@ -275,7 +287,9 @@ func (s *ftpSession) serve() {
 		_, _ = io.WriteString(s.ctl, o.Greeting)
 		return
 	}
-	if !s.reply("220 faultpeer FTP ready") {
+	if o.Drip > 0 {
+		Drip(s.ctl, "220 faultpeer FTP ready\r\n", o.Drip, s.done)
+	} else if !s.reply("220 faultpeer FTP ready") {
 		return
 	}
 	s.r = bufio.NewReader(s.ctl)
@@ -346,7 +360,13 @@ func (s *ftpSession) command(verb, arg string) bool {
 	case "PORT", "EPRT":
 		return s.port(verb, arg)
 	case "LIST", "NLST":
-		return s.transfer("150 Here comes the directory listing.", "226 Directory send OK.", s.sendList)
+		return s.transfer("150 Here comes the directory listing.", "226 Directory send OK.", func(c net.Conn) error {
+			if err := s.sendList(c); err != nil || !o.ListHeld {
+				return err
+			}
+			_, _ = io.Copy(io.Discard, c) // until the client gives up
+			return nil
+		})
 	case "STOR":
 		if o.StoreRefused {
 			return s.reply("553 Could not create file.")
@@ -360,6 +380,9 @@ func (s *ftpSession) command(verb, arg string) bool {
 		return s.transfer("150 Opening BINARY mode data connection.", "226 Transfer complete.",
 			func(c net.Conn) error { _, err := c.Write(data); return err })
 	case "SIZE":
+		if o.SizeAlways {
+			return s.reply("213 4096")
+		}
 		if n, ok := s.st.size(arg); ok {
 			return s.reply("213 %d", n)
 		}
@@ -401,13 +424,16 @@ func (s *ftpSession) passive(verb string) bool {
 	}
 	s.closeData()
 	var port int
-	if o.Passive == PassiveRefuse {
+	switch {
+	case o.PASVPort != 0:
+		port = o.PASVPort
+	case o.Passive == PassiveRefuse:
 		addr, err := RefusingAddr()
 		if err != nil {
 			return s.reply("425 Cannot open passive port.")
 		}
 		_, port, _ = HostPort(addr)
-	} else {
+	default:
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return s.reply("425 Cannot open passive port.")

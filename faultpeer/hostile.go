@@ -1,0 +1,154 @@
+package faultpeer
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"strings"
+	"time"
+)
+
+// Behaviour is how a hostile peer (Hostile) misbehaves, the same way for
+// every service: the scripted peers of the hostile test table.
+type Behaviour string
+
+// Hostile behaviours.
+const (
+	HostileSilent      Behaviour = "silent"       // accepts and never speaks
+	HostileDrip        Behaviour = "drip"         // the greeting one byte per DripInterval
+	HostileEndlessLine Behaviour = "endless-line" // a greeting line that never ends
+	// HostileEndlessMulti sends a multi-line reply that never ends: the
+	// greeting (SMTP, FTP) or the answer to the first command (POP3 CAPA,
+	// IMAP CAPABILITY).
+	HostileEndlessMulti Behaviour = "endless-multi"
+	// HostileManyLines is the same reply with ManyLines lines and a proper
+	// end, then a close (FIN).
+	HostileManyLines Behaviour = "many-lines"
+	HostileGarbage   Behaviour = "garbage"     // binary bytes instead of a greeting, then silence
+	HostileTLSJunk   Behaviour = "tls-garbage" // plain bytes where a TLS handshake is expected (implicit TLS)
+	HostileFIN       Behaviour = "fin"         // greets, closes its side (FIN) and keeps reading
+	HostileResetHalf Behaviour = "reset-half"  // half a greeting line, then RST
+)
+
+// DripInterval is the pace of HostileDrip: well below any step timeout,
+// so only a bound on the whole step ends it.
+const DripInterval = 200 * time.Millisecond
+
+// ManyLines is the length of HostileManyLines' reply.
+const ManyLines = 10000
+
+// Services a hostile peer can pretend to be.
+const (
+	ServiceSMTP = "smtp"
+	ServicePOP3 = "pop3"
+	ServiceIMAP = "imap"
+	ServiceFTP  = "ftp"
+)
+
+// dialect is what a hostile peer says in the words of a service.
+type dialect struct {
+	greeting string // a complete greeting line
+	// multiFirst is true when the multi-line reply is the greeting
+	// (SMTP, FTP: "220-"), false when it answers the first command.
+	multiFirst bool
+	line, end  func(tag string) string
+}
+
+func dialectOf(service string) dialect {
+	switch service {
+	case ServicePOP3:
+		return dialect{greeting: "+OK hostile POP3 ready\r\n",
+			line: func(string) string { return "X-HOSTILE-CAPABILITY\r\n" },
+			end:  func(string) string { return ".\r\n" }}
+	case ServiceIMAP:
+		return dialect{greeting: "* OK hostile IMAP ready\r\n",
+			line: func(string) string { return "* OK [ALERT] hostile untagged line\r\n" },
+			end:  func(tag string) string { return tag + " OK done\r\n" }}
+	}
+	return dialect{greeting: "220 hostile ready\r\n", multiFirst: true,
+		line: func(string) string { return "220-hostile continuation line\r\n" },
+		end:  func(string) string { return "220 hostile ready\r\n" }}
+}
+
+// Hostile starts a peer that misbehaves as b says, speaking service
+// (ServiceSMTP, ServicePOP3, ServiceIMAP, ServiceFTP).
+func Hostile(b Behaviour, service string) (*Peer, error) {
+	d := dialectOf(service)
+	var p *Peer
+	ready := make(chan struct{})
+	p, err := Listen(func(c net.Conn) {
+		<-ready
+		hostile(c, b, d, p.Done())
+	})
+	if err != nil {
+		return nil, err
+	}
+	close(ready)
+	return p, nil
+}
+
+func hostile(c net.Conn, b Behaviour, d dialect, done <-chan struct{}) {
+	switch b {
+	case HostileSilent:
+		Silence(c, done)
+	case HostileDrip:
+		Drip(c, d.greeting, DripInterval, done)
+		Silence(c, done)
+	case HostileEndlessLine:
+		Endless(c, d.greeting[:4])
+	case HostileGarbage, HostileTLSJunk:
+		if _, err := c.Write([]byte("\x00\xff\xfe garbage \x1b[2J\x07\r\n")); err == nil {
+			Silence(c, done)
+		}
+	case HostileFIN:
+		if _, err := io.WriteString(c, d.greeting); err != nil {
+			return
+		}
+		if tc, ok := c.(*net.TCPConn); ok {
+			_ = tc.CloseWrite()
+		}
+		_, _ = io.Copy(io.Discard, c)
+	case HostileResetHalf:
+		if _, err := io.WriteString(c, d.greeting[:len(d.greeting)/2]); err == nil {
+			time.Sleep(20 * time.Millisecond) // let the partial line arrive first
+		}
+		Reset(c)
+	case HostileEndlessMulti, HostileManyLines:
+		multi(c, d, b == HostileManyLines)
+	}
+}
+
+// multi sends the dialect's multi-line reply, endless or ManyLines long
+// and then closed (FIN).
+func multi(c net.Conn, d dialect, bounded bool) {
+	w := bufio.NewWriterSize(c, 64<<10)
+	tag := ""
+	if !d.multiFirst {
+		if _, err := io.WriteString(c, d.greeting); err != nil {
+			return
+		}
+		line, err := bufio.NewReader(c).ReadString('\n')
+		if err != nil {
+			return
+		}
+		tag, _, _ = strings.Cut(line, " ")
+		if d.end("") == ".\r\n" {
+			if _, err := w.WriteString("+OK capabilities follow\r\n"); err != nil {
+				return
+			}
+		}
+	}
+	for i := 0; !bounded || i < ManyLines; i++ {
+		if _, err := w.WriteString(d.line(tag)); err != nil {
+			return
+		}
+	}
+	if _, err := w.WriteString(d.end(tag)); err != nil || w.Flush() != nil {
+		return
+	}
+	// Then close (FIN): the client fails at its next step, never at this reply.
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.CloseWrite()
+	}
+	_, _ = io.Copy(io.Discard, c)
+}
