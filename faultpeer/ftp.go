@@ -79,7 +79,8 @@ type FTPOptions struct {
 	// SizeAlways answers every SIZE with 213, as if any file existed.
 	SizeAlways bool
 	// ListHeld sends the directory listing but keeps its data connection
-	// open (no end of the listing) until the client closes it.
+	// open (no end of the listing) until the client closes it, and then
+	// never answers on the control connection again.
 	ListHeld bool
 	// ResetAt resets the control connection when the client sends this
 	// command verb (e.g. "PASS", "LIST", "STOR").
@@ -365,7 +366,8 @@ func (s *ftpSession) command(verb, arg string) bool {
 				return err
 			}
 			_, _ = io.Copy(io.Discard, c) // until the client gives up
-			return nil
+			<-s.done                      // and never a word more on the control connection
+			return io.ErrClosedPipe
 		})
 	case "STOR":
 		if o.StoreRefused {
