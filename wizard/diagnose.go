@@ -247,6 +247,10 @@ func (d *diag) fallback() {
 		f := d.finding(ConnectionAborted, Low, fs[0].id)
 		d.lastReply(&f, fs[0])
 		f.Variant = map[string]string{"": "other", "reply": "other-reply"}[f.Variant]
+		if fs[0].f.Kind == checks.FaultLocal {
+			// Nothing was sent: the settings, not the server, are the cause.
+			f.Variant, f.Steps = "local", []string{"cause.connection-aborted.step.local"}
+		}
 		f.Facts["kind"] = string(fs[0].f.Kind)
 		f.Missing = []string{"missing.unexplained"}
 		d.add(f, fs[0].f)

@@ -1,5 +1,7 @@
 package wizard
 
+import "strings"
+
 // Confidence says how sure a finding is.
 type Confidence string
 
@@ -35,11 +37,18 @@ type Finding struct {
 }
 
 // args turns the facts into T's name, value pairs. A value that has a text
-// fact.<name>.<value> in l (a stage, a security mode) is shown in its words.
+// fact.<name>.<value> in l (a stage, a security mode) is shown in its
+// words, the service's own words first (fact.<name>.<value>.<service>:
+// FTP's hello stage is FEAT/SYST, not EHLO).
 func (f Finding) args(l Lang) []any {
 	out := make([]any, 0, 2*len(f.Facts))
+	svc := strings.ToLower(f.Facts["service"])
 	for k, v := range f.Facts {
-		if key := "fact." + k + "." + v; l.Has(key) {
+		key := "fact." + k + "." + v
+		if l.Has(key + "." + svc) {
+			key += "." + svc
+		}
+		if l.Has(key) {
 			v = l.T(key)
 		}
 		out = append(out, k, v)

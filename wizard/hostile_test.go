@@ -3,6 +3,8 @@ package wizard_test
 import (
 	"context"
 	"encoding/base64"
+	"io"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -154,4 +156,73 @@ func secretForms(user, pass string) []string {
 			enc.EncodeToString([]byte(user+"\x00"+user+"\x00"+pass)))
 	}
 	return out
+}
+
+// TestFaultTitles: faults where the server never closed the connection are
+// not titled as a close, FTP's opening commands are not called EHLO/CAPA,
+// and a user name the tool itself refused to send is not the server's
+// refusal.
+func TestFaultTitles(t *testing.T) {
+	closed := map[wizard.Lang]string{}
+	for _, l := range wizard.Langs {
+		closed[l] = l.T("cause.connection-aborted.title")
+	}
+	hostile := func(b faultpeer.Behaviour, svc checks.Service) func(t *testing.T) (checks.Target, checks.Options) {
+		return func(t *testing.T) (checks.Target, checks.Options) {
+			p := peer(t)(faultpeer.Hostile(b, string(svc)))
+			return checks.Target{Service: svc, Host: "127.0.0.1", Port: p.Port(), Security: checks.SecurityNone,
+				Timeout: scenarioTimeout}, only(checks.StandardPort{Port: refused(t)})
+		}
+	}
+	helloTimeout := func(t *testing.T) (checks.Target, checks.Options) {
+		p := peer(t)(faultpeer.Listen(func(c net.Conn) {
+			if _, err := c.Write([]byte("220 greets, then never answers\r\n")); err == nil {
+				_, _ = io.Copy(io.Discard, c)
+			}
+		}))
+		return smtpAt(p, checks.SecurityNone, ""), only(checks.StandardPort{Port: refused(t)})
+	}
+	crlfUser := func(t *testing.T) (checks.Target, checks.Options) {
+		tg, opt := ftpWith(faultpeer.FTPOptions{}, checks.FTPPassive, 0)(t)
+		tg.User += "\r\nDELE index.html"
+		return tg, opt
+	}
+	cases := []struct {
+		name  string
+		start func(t *testing.T) (checks.Target, checks.Options)
+		words map[wizard.Lang]string // the top finding's title must contain them
+		not   []string               // and its title and explanation must not
+	}{
+		{"line too long", hostile(faultpeer.HostileEndlessLine, checks.SMTP), map[wizard.Lang]string{wizard.EN: "longer than any real server"}, nil},
+		{"too many lines", hostile(faultpeer.HostileManyLines, checks.IMAP), map[wizard.Lang]string{wizard.EN: "longer than any real server"}, nil},
+		{"garbage", hostile(faultpeer.HostileGarbage, checks.POP3), map[wizard.Lang]string{wizard.EN: "unexpected reply"}, nil},
+		{"hello timeout", helloTimeout, map[wizard.Lang]string{wizard.EN: "timed out"}, nil},
+		{"ftp hello", hostile(faultpeer.HostileFIN, checks.FTP), map[wizard.Lang]string{wizard.EN: "closed"}, []string{"EHLO", "CAPA"}},
+		{"crlf user", crlfUser, map[wizard.Lang]string{wizard.EN: "line break", wizard.RU: "перевод строки"}, []string{"refused the login", "rejects", "вход отклонён"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			tg, opt := c.start(t)
+			rep, err := wizard.Check(context.Background(), wizard.RunSpec{Target: tg, Options: opt})
+			if err != nil {
+				t.Fatal(err)
+			}
+			top := rep.Findings[0]
+			for _, l := range wizard.Langs {
+				title, text := top.Title(l), top.Title(l)+" "+top.Explanation(l)
+				if c.name != "ftp hello" && title == closed[l] {
+					t.Errorf("%s: titled %q though the server never closed the connection", l, title)
+				}
+				if w, ok := c.words[l]; ok && !strings.Contains(title, w) {
+					t.Errorf("%s: title %q lacks %q (%s)", l, title, w, top.Explanation(l))
+				}
+				for _, n := range c.not {
+					if strings.Contains(text, n) {
+						t.Errorf("%s: %q says %q", l, text, n)
+					}
+				}
+			}
+		})
+	}
 }

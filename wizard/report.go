@@ -186,7 +186,14 @@ func WriteFile(path string, data []byte) error {
 	return nil
 }
 
-// JSON report, version 1 of the contract in cli-and-report.md.
+// JSON report, version 1 of the contract in cli-and-report.md, extended:
+//   - fault.kind also "too-long" (a line, a reply or more reply lines than
+//     any real server sends), "local" (the tool refused to send the user
+//     name or password: a line break) and "canceled";
+//   - the transfer check's facts "left" (the test file may remain on the
+//     server, also warning "test-file-left") and "delete_reply" (the
+//     server's answer to DELE, or why the cleanup could not log in).
+//   - a cancelled run's no-problem-found has its own title and explanation.
 
 type jsonReport struct {
 	Format      string        `json:"format"`
