@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -109,6 +111,21 @@ func nothingLeft(t *testing.T, c *hostileCase, res []checks.Result) {
 	}
 }
 
+// fileLeft asserts the test file is still on the server and the transfer
+// facts say so, with the warning and a delete reply starting with reply.
+func fileLeft(reply string) func(t *testing.T, c *hostileCase, res []checks.Result) {
+	return func(t *testing.T, c *hostileCase, res []checks.Result) {
+		t.Helper()
+		r := result(t, res, checks.CheckTransfer)
+		tr := r.Transfer
+		files := c.st.Files()
+		if len(files) != 1 || tr == nil || !tr.Left || tr.Deleted || tr.RemoteName != files[0] ||
+			tr.DeleteReply == "" || !strings.HasPrefix(tr.DeleteReply, reply) || !slices.Contains(r.Warnings, checks.WarnFileLeft) {
+			t.Errorf("files on the server %v, facts %+v, warnings %v", files, tr, r.Warnings)
+		}
+	}
+}
+
 // implicitTLS sets security tls (TLS from the first byte).
 func implicitTLS(tg *checks.Target) { tg.Security = checks.SecurityTLS }
 
@@ -195,19 +212,23 @@ func hostileCases() []hostileCase {
 				nothingLeft(t, c, res)
 			}},
 		hostileCase{name: "dele-550", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{DeleteRefused: true}),
-			id: checks.CheckTransfer, status: checks.StatusWarn,
-			more: func(t *testing.T, c *hostileCase, res []checks.Result) {
-				tr := result(t, res, checks.CheckTransfer).Transfer
-				if files := c.st.Files(); len(files) != 1 || tr == nil || !tr.Left || tr.RemoteName != files[0] {
-					t.Errorf("file left %v, facts %+v", files, tr)
-				}
-			}},
+			id: checks.CheckTransfer, status: checks.StatusWarn, more: fileLeft("550 Delete operation failed")},
 		hostileCase{name: "size-always-exists", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{SizeAlways: true}),
 			id: checks.CheckTransfer, kind: checks.FaultProtocol, stage: checks.StageCommand, more: nothingLeft},
 		hostileCase{name: "list-held-open", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{ListHeld: true}),
 			id: checks.CheckFTPPassive, kind: checks.FaultTimeout, stage: checks.StageDataTransfer},
 		hostileCase{name: "stor-never-read", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{StallAfter: 1}), target: bigUpload,
 			id: checks.CheckTransfer, kind: checks.FaultTimeout, stage: checks.StageDataTransfer, more: nothingLeft},
+		// The cleanup after every kind of failed upload: RST at STOR (no
+		// file was made: nothing left), a stall on a server that refuses
+		// DELE, and a DELE answered with RST on every connection: the
+		// file stays and the facts say so.
+		hostileCase{name: "reset-STOR", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{ResetAt: "STOR"}),
+			id: checks.CheckTransfer, kind: checks.FaultReset, stage: checks.StageCommand, more: nothingLeft},
+		hostileCase{name: "stall-then-dele-550", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{StallAfter: 1, DeleteRefused: true}), target: bigUpload,
+			id: checks.CheckTransfer, kind: checks.FaultTimeout, stage: checks.StageDataTransfer, more: fileLeft("550 ")},
+		hostileCase{name: "reset-DELE", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{ResetAt: "DELE"}),
+			id: checks.CheckTransfer, status: checks.StatusWarn, more: fileLeft("")},
 		hostileCase{name: "stor-reset", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{ResetAfter: 64 << 10}), target: bigUpload,
 			id: checks.CheckTransfer, kind: checks.FaultReset, stage: checks.StageDataTransfer, more: nothingLeft},
 	)
