@@ -217,23 +217,20 @@ func echoAuth(fields []string, ask func(prompt string) string) string {
 	if len(fields) < 2 {
 		return strings.Join(fields, " ")
 	}
+	// The initial response on the AUTH line, or the answer to a prompt.
+	initial := func(prompt string) string {
+		if len(fields) > 2 {
+			return fields[2]
+		}
+		return ask(prompt)
+	}
 	switch strings.ToUpper(fields[1]) {
 	case "PLAIN":
-		blob := ""
-		if len(fields) > 2 {
-			blob = fields[2]
-		} else {
-			blob = ask("334 \r\n")
-		}
+		blob := initial("334 \r\n")
 		raw, _ := base64.StdEncoding.DecodeString(blob)
 		return "AUTH PLAIN " + blob + " = " + strings.ReplaceAll(string(raw), "\x00", " ")
 	case "LOGIN":
-		user := ""
-		if len(fields) > 2 {
-			user = fields[2]
-		} else {
-			user = ask("334 VXNlcm5hbWU6\r\n")
-		}
+		user := initial("334 VXNlcm5hbWU6\r\n")
 		pass := ask("334 UGFzc3dvcmQ6\r\n")
 		raw, _ := base64.StdEncoding.DecodeString(pass)
 		return "AUTH LOGIN " + user + " " + pass + " = " + string(raw)

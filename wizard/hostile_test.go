@@ -30,16 +30,23 @@ func renderAll(t *testing.T, rep *wizard.Report) map[string]string {
 	return out
 }
 
+// checkAgainst runs the checks against the peers start starts and returns the report.
+func checkAgainst(t *testing.T, start func(t *testing.T) (checks.Target, checks.Options)) *wizard.Report {
+	t.Helper()
+	tg, opt := start(t)
+	rep, err := wizard.Check(context.Background(), wizard.RunSpec{Target: tg, Options: opt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
 // TestFileLeftReported: an FTP server that answers DELE with 550 keeps the
 // test file; every format in both languages names the file and the reply,
 // the headline says so, and the run is a problem (exit 1).
 func TestFileLeftReported(t *testing.T) {
 	st := faultpeer.NewFTPState()
-	tg, opt := ftpWith(faultpeer.FTPOptions{DeleteRefused: true, State: st}, checks.FTPPassive, 256<<10)(t)
-	rep, err := wizard.Check(context.Background(), wizard.RunSpec{Target: tg, Options: opt})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := checkAgainst(t, ftpWith(faultpeer.FTPOptions{DeleteRefused: true, State: st}, checks.FTPPassive, 256<<10))
 	files := st.Files()
 	if len(files) != 1 {
 		t.Fatalf("files on the server: %v", files)
@@ -125,11 +132,7 @@ func TestEchoedCredentialsRedacted(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			tg, opt := c.start(t)
-			rep, err := wizard.Check(context.Background(), wizard.RunSpec{Target: tg, Options: opt})
-			if err != nil {
-				t.Fatal(err)
-			}
+			rep := checkAgainst(t, c.start)
 			auth := checks.Find(rep.Results, checks.CheckAuth)
 			if auth == nil || auth.Fault == nil || auth.Fault.Kind != checks.FaultAuth {
 				t.Fatalf("auth %+v, want an auth fault", auth)
@@ -203,11 +206,7 @@ func TestFaultTitles(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			tg, opt := c.start(t)
-			rep, err := wizard.Check(context.Background(), wizard.RunSpec{Target: tg, Options: opt})
-			if err != nil {
-				t.Fatal(err)
-			}
+			rep := checkAgainst(t, c.start)
 			top := rep.Findings[0]
 			for _, l := range wizard.Langs {
 				title, text := top.Title(l), top.Title(l)+" "+top.Explanation(l)
