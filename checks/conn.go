@@ -133,9 +133,24 @@ func (c *Conn) Read(p []byte) (int, error) {
 	err = c.wrapErr(err)
 	if err != nil && (c.midLine.Load() || !errors.Is(err, os.ErrDeadlineExceeded)) {
 		c.rerr.CompareAndSwap(nil, &err)
+		c.flushPartial()
 	}
 	return n, err
 }
+
+// flushPartial records the line a failed read left unfinished (a greeting
+// dripped until the timeout, a reset mid-line) as the evidence it is.
+func (c *Conn) flushPartial() {
+	rec := c.rec.Load()
+	if rec == nil || len(c.readBuf) == 0 {
+		return
+	}
+	rec.Line("S: " + printable(strings.TrimRight(string(c.readBuf), "\r")) + " " + incompleteMark)
+	c.readBuf = c.readBuf[:0]
+}
+
+// incompleteMark ends a transcript line the server never finished.
+const incompleteMark = "[incomplete]"
 
 // Err is the first read error of the connection, or nil: a connection
 // whose read failed (a timeout in the middle of a line, a line too long)

@@ -279,6 +279,18 @@ func pasvLocalCase() hostileCase {
 	return c
 }
 
+// dripPrefix is what a HostileDrip peer has sent of its greeting when a
+// one-timeout step ends: its first bytes.
+func dripPrefix(svc checks.Service) string {
+	switch svc {
+	case checks.POP3:
+		return "+OK"
+	case checks.IMAP:
+		return "* OK"
+	}
+	return "220"
+}
+
 // credentials of each service's peers.
 func credentials(svc checks.Service) (string, string) {
 	switch svc {
@@ -338,6 +350,9 @@ func TestHostile(t *testing.T) {
 				worst.Store(fmt.Sprintf("%s/%s %.2f×", c.svc, c.name, ratio))
 			}
 			mu.Unlock()
+			if c.name == "drip" && !hasLine(r.Transcript, "S: "+dripPrefix(c.svc)) {
+				t.Errorf("the dripped part of the greeting is not in the transcript: %q", r.Transcript)
+			}
 			if c.more != nil {
 				c.more(t, &c, res)
 			}
