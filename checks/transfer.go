@@ -297,8 +297,7 @@ func (x *transferConn) cleanup(ctx context.Context, rec *Recorder, facts *Transf
 	if deleted {
 		return
 	}
-	facts.DeleteReply = rec.redact.line(reply)
-	facts.Left = true
+	facts.DeleteReply, facts.Left = reply, true // redacted with the whole result
 	rec.Warn(WarnFileLeft)
 }
 

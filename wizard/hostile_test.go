@@ -199,6 +199,7 @@ func TestFaultTitles(t *testing.T) {
 		{"line too long", hostile(faultpeer.HostileEndlessLine, checks.SMTP), map[wizard.Lang]string{wizard.EN: "longer than any real server"}, nil},
 		{"too many lines", hostile(faultpeer.HostileManyLines, checks.IMAP), map[wizard.Lang]string{wizard.EN: "longer than any real server"}, nil},
 		{"garbage", hostile(faultpeer.HostileGarbage, checks.POP3), map[wizard.Lang]string{wizard.EN: "unexpected reply"}, nil},
+		{"ftp drip", hostile(faultpeer.HostileDrip, checks.FTP), map[wizard.Lang]string{wizard.EN: wizard.EN.T("cause.greeting-timeout.title")}, []string{"EHLO", "FEAT"}},
 		{"hello timeout", helloTimeout, map[wizard.Lang]string{wizard.EN: "timed out"}, nil},
 		{"ftp hello", hostile(faultpeer.HostileFIN, checks.FTP), map[wizard.Lang]string{wizard.EN: "closed"}, []string{"EHLO", "CAPA"}},
 		{"crlf user", crlfUser, map[wizard.Lang]string{wizard.EN: "line break", wizard.RU: "перевод строки"}, []string{"refused the login", "rejects", "вход отклонён"}},
