@@ -37,7 +37,7 @@ func Diagnose(t checks.Target, results []checks.Result) []Finding {
 	}
 	rank := map[Confidence]int{High: 0, Medium: 1, Low: 2}
 	slices.SortStableFunc(d.out, func(a, b Finding) int { return rank[a.Confidence] - rank[b.Confidence] })
-	d.fileLeft()
+	fileLeft(d.out, d.rs)
 	return d.out
 }
 
@@ -81,7 +81,9 @@ func DiagnoseRuns(t checks.Target, runs [][]checks.Result, started []time.Time) 
 		}
 	}
 	if len(evidence) == 0 {
-		return Diagnose(t, runs[len(runs)-1])
+		out := Diagnose(t, runs[len(runs)-1])
+		fileLeft(out, runs...)
+		return out
 	}
 	last := Diagnose(t, runs[lastFail])
 	base := newDiag(t, runs[lastFail]).base
@@ -89,7 +91,9 @@ func DiagnoseRuns(t checks.Target, runs [][]checks.Result, started []time.Time) 
 	f.Facts["failures"] = strings.Join(failures, ", ")
 	f.Facts["runs"] = strconv.Itoa(len(runs))
 	f.Facts["failed_runs"] = strconv.Itoa(countFailing(runs))
-	return append([]Finding{f}, last...)
+	out := append([]Finding{f}, last...)
+	fileLeft(out, runs...)
+	return out
 }
 
 func countFailing(runs [][]checks.Result) int {

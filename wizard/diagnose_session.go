@@ -149,23 +149,36 @@ func (d *diag) lastReply(f *Finding, x idFault) {
 	}
 }
 
+// fileLeftStep is the remediation step that names a test file left on the
+// server; a report whose findings carry it names a problem (exit 1).
+const fileLeftStep = "cause.transfer.file-left.step"
+
 // fileLeft: a test file the transfer check could not delete is named in
 // the first finding, whatever it is: its name and the server's reply, and
 // a first step to delete it by hand. A run that would otherwise say
 // no-problem-found says so in its title and explanation (variant
 // file-left, medium confidence: the check itself left something behind).
-func (d *diag) fileLeft() {
-	r := d.facts(checks.CheckTransfer)
-	if r == nil || r.Transfer == nil || !r.Transfer.Left || len(d.out) == 0 {
+// With --repeat every run's file is named, not only the diagnosed run's.
+func fileLeft(out []Finding, runs ...[]checks.Result) {
+	var names, replies []string
+	for _, run := range runs {
+		if r := checks.Find(run, checks.CheckTransfer); r != nil && r.Transfer != nil && r.Transfer.Left &&
+			!slices.Contains(names, r.Transfer.RemoteName) {
+			names, replies = append(names, r.Transfer.RemoteName), append(replies, r.Transfer.DeleteReply)
+		}
+	}
+	if len(names) == 0 || len(out) == 0 {
 		return
 	}
-	f := &d.out[0]
-	f.Facts["file"], f.Facts["delete_reply"] = r.Transfer.RemoteName, r.Transfer.DeleteReply
+	f := &out[0]
+	f.Facts["file"], f.Facts["delete_reply"] = strings.Join(names, ", "), replies[len(replies)-1]
 	f.Evidence = appendID(f.Evidence, checks.CheckTransfer)
 	if len(f.Steps) == 0 {
 		f.Steps = steps(f.Cause)
 	}
-	f.Steps = append([]string{"cause.transfer.file-left.step"}, f.Steps...)
+	if !slices.Contains(f.Steps, fileLeftStep) {
+		f.Steps = append([]string{fileLeftStep}, f.Steps...)
+	}
 	if f.Cause == NoProblemFound && f.Variant == "" {
 		f.Variant = "file-left"
 		if f.Confidence == High {
@@ -173,3 +186,6 @@ func (d *diag) fileLeft() {
 		}
 	}
 }
+
+// leavesFile reports whether a finding names a test file left on the server.
+func (f Finding) leavesFile() bool { return slices.Contains(f.Steps, fileLeftStep) }

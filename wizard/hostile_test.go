@@ -226,3 +226,24 @@ func TestFaultTitles(t *testing.T) {
 		})
 	}
 }
+
+// TestFileLeftRepeat: with --repeat every run leaves its own test file on
+// a server that refuses DELE; the report names them all and is a problem.
+func TestFileLeftRepeat(t *testing.T) {
+	st := faultpeer.NewFTPState()
+	tg, opt := ftpWith(faultpeer.FTPOptions{DeleteRefused: true, State: st}, checks.FTPPassive, 64<<10)(t)
+	rep, err := wizard.Check(context.Background(), wizard.RunSpec{Target: tg, Options: opt, Repeat: 2, Interval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := st.Files()
+	if len(files) != 2 || !rep.Problem() {
+		t.Fatalf("files %v, problem %v", files, rep.Problem())
+	}
+	steps := strings.Join(rep.Findings[0].Remediation(wizard.EN), " ")
+	for _, f := range files {
+		if !strings.Contains(steps, f) {
+			t.Errorf("the steps do not name %s: %s", f, steps)
+		}
+	}
+}

@@ -125,13 +125,13 @@ func NewRunRecord(started time.Time, results []checks.Result) RunRecord {
 // a test file the tool could not delete included.
 func (r *Report) Problem() bool {
 	for _, f := range r.Findings {
-		if f.Cause != NoProblemFound {
-			return true
+		if f.Cause != NoProblemFound || f.leavesFile() {
+			return true // a test file left on the server is a problem too
 		}
 	}
 	for _, res := range r.Results {
-		if res.Status == checks.StatusFail || (res.Transfer != nil && res.Transfer.Left) {
-			return true // a test file left on the server is a problem too
+		if res.Status == checks.StatusFail {
+			return true
 		}
 	}
 	return false
