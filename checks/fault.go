@@ -153,6 +153,11 @@ var ErrReplyTooLong = errors.New("reply too long (too many lines)")
 // login command and start another.
 var ErrUnsafeCredentials = errors.New("the user name or password contains a line break or NUL")
 
+// errTLSInjection: bytes arrived after the server accepted STARTTLS (STLS,
+// AUTH TLS) and before the TLS handshake: garbage, or a command injected in
+// plain text to be taken as part of the encrypted session.
+var errTLSInjection = errors.New("data arrived before the TLS handshake started")
+
 // ErrNotGreeting is returned when a peer's first bytes are not the service's greeting.
 var ErrNotGreeting = errors.New("not a greeting of this service")
 

@@ -245,7 +245,11 @@ func (f *ftpClient) startTLS(facts *ServerFacts) bool {
 	s := f.s
 	rec := s.Begin(CheckTLS)
 	f.c.Record(rec)
-	if err := f.authTLS(); err != nil {
+	err := f.authTLS()
+	if err == nil && f.tp.R.Buffered() > 0 {
+		err = errTLSInjection
+	}
+	if err != nil {
 		var re *ReplyError
 		if errors.As(err, &re) {
 			facts.StartTLS = false

@@ -129,6 +129,9 @@ func fileLeft(reply string) func(t *testing.T, c *hostileCase, res []checks.Resu
 // implicitTLS sets security tls (TLS from the first byte).
 func implicitTLS(tg *checks.Target) { tg.Security = checks.SecurityTLS }
 
+// explicitTLS sets security starttls (STARTTLS, STLS, AUTH TLS).
+func explicitTLS(tg *checks.Target) { tg.Security = checks.SecurityStartTLS }
+
 // bigUpload makes the upload larger than the socket buffers.
 func bigUpload(tg *checks.Target) { tg.TransferSize = bigTransfer }
 
@@ -143,7 +146,8 @@ func hostileCases() []hostileCase {
 			hostileCase{name: "endless-line", svc: svc, start: generic(faultpeer.HostileEndlessLine), id: id, kind: checks.FaultTooLong, stage: checks.StageGreeting},
 			hostileCase{name: "garbage", svc: svc, start: generic(faultpeer.HostileGarbage), id: id, kind: checks.FaultProtocol, stage: checks.StageGreeting},
 			hostileCase{name: "tls-garbage", svc: svc, start: generic(faultpeer.HostileTLSJunk), target: implicitTLS, id: checks.CheckTLS, kind: checks.FaultTLS, stage: checks.StageTLSHandshake},
-			hostileCase{name: "reset-greeting", svc: svc, start: generic(faultpeer.HostileResetHalf), id: id, kind: checks.FaultReset, stage: checks.StageGreeting},
+			hostileCase{name: "starttls-garbage", svc: svc, start: generic(faultpeer.HostileStartTLSJunk), target: explicitTLS, id: checks.CheckTLS, kind: checks.FaultProtocol, stage: checks.StageStartTLS},
+			hostileCase{name: "reset-greeting", svc: svc, start: generic(faultpeer.HostileResetHalf), id: id, kind: checks.FaultReset, stage: checks.StageGreeting, orConnect: true},
 			hostileCase{name: "fin-after-greeting", svc: svc, start: generic(faultpeer.HostileFIN), id: id, kind: checks.FaultClosed, stage: checks.StageHello},
 		)
 		multiStage := checks.StageGreeting

@@ -17,7 +17,6 @@ var (
 	errMailNoStartTLS   = errors.New("the server does not offer explicit TLS (STLS/STARTTLS)")
 	errMailNoLogin      = errors.New("the server offers no usable login on this connection")
 	errMailTooManyLines = errors.New("too many reply lines")
-	errMailTLSInjection = errors.New("data arrived before the TLS handshake started")
 )
 
 // mailConn is a line-based conversation (POP3, IMAP) over a check's Conn.
@@ -246,7 +245,7 @@ func (r *mailRun) explicitTLS() error {
 		err = r.d.startTLS(r.m)
 	}
 	if err == nil && r.m.tp.R.Buffered() > 0 {
-		err = errMailTLSInjection
+		err = errTLSInjection
 	}
 	if err != nil {
 		var re *ReplyError

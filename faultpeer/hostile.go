@@ -27,7 +27,10 @@ const (
 	HostileGarbage   Behaviour = "garbage"     // binary bytes instead of a greeting, then silence
 	HostileTLSJunk   Behaviour = "tls-garbage" // plain bytes where a TLS handshake is expected (implicit TLS)
 	HostileFIN       Behaviour = "fin"         // greets, closes its side (FIN) and keeps reading
-	HostileResetHalf Behaviour = "reset-half"  // half a greeting line, then RST
+	// HostileStartTLSJunk offers explicit TLS (STARTTLS, STLS, AUTH TLS),
+	// accepts it and then sends plain bytes instead of a handshake.
+	HostileStartTLSJunk Behaviour = "starttls-garbage"
+	HostileResetHalf    Behaviour = "reset-half" // half a greeting line, then RST
 )
 
 // DripInterval is the pace of HostileDrip: well below any step timeout,
@@ -52,22 +55,40 @@ type dialect struct {
 	// (SMTP, FTP: "220-"), false when it answers the first command.
 	multiFirst bool
 	line, end  func(tag string) string
+	// offer answers the command that asks for the capabilities and
+	// upgrade the one that starts TLS; other is the refusal of the rest.
+	offer, upgrade map[string]func(tag string) string
+	other          func(tag string) string
 }
 
 func dialectOf(service string) dialect {
 	switch service {
 	case ServicePOP3:
 		return dialect{greeting: "+OK hostile POP3 ready\r\n",
-			line: func(string) string { return "X-HOSTILE-CAPABILITY\r\n" },
-			end:  func(string) string { return ".\r\n" }}
+			line:    func(string) string { return "X-HOSTILE-CAPABILITY\r\n" },
+			end:     func(string) string { return ".\r\n" },
+			offer:   map[string]func(string) string{"CAPA": func(string) string { return "+OK\r\nUSER\r\nSTLS\r\n.\r\n" }},
+			upgrade: map[string]func(string) string{"STLS": func(string) string { return "+OK Begin TLS negotiation\r\n" }},
+			other:   func(string) string { return "-ERR no\r\n" }}
 	case ServiceIMAP:
 		return dialect{greeting: "* OK hostile IMAP ready\r\n",
 			line: func(string) string { return "* OK [ALERT] hostile untagged line\r\n" },
-			end:  func(tag string) string { return tag + " OK done\r\n" }}
+			end:  func(tag string) string { return tag + " OK done\r\n" },
+			offer: map[string]func(string) string{"CAPABILITY": func(tag string) string {
+				return "* CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN\r\n" + tag + " OK done\r\n"
+			}},
+			upgrade: map[string]func(string) string{"STARTTLS": func(tag string) string { return tag + " OK Begin TLS negotiation now\r\n" }},
+			other:   func(tag string) string { return tag + " BAD no\r\n" }}
 	}
-	return dialect{greeting: "220 hostile ready\r\n", multiFirst: true,
+	d := dialect{greeting: "220 hostile ready\r\n", multiFirst: true,
 		line: func(string) string { return "220-hostile continuation line\r\n" },
-		end:  func(string) string { return "220 hostile ready\r\n" }}
+		end:  func(string) string { return "220 hostile ready\r\n" },
+		offer: map[string]func(string) string{"EHLO": func(string) string { return "250-hostile\r\n250 STARTTLS\r\n" },
+			"FEAT": func(string) string { return "211-Features:\r\n AUTH TLS\r\n211 End\r\n" }},
+		upgrade: map[string]func(string) string{"STARTTLS": func(string) string { return "220 Ready to start TLS\r\n" },
+			"AUTH": func(string) string { return "234 Proceed with negotiation.\r\n" }},
+		other: func(string) string { return "502 no\r\n" }}
+	return d
 }
 
 // Hostile starts a peer that misbehaves as b says, speaking service
@@ -97,7 +118,7 @@ func hostile(c net.Conn, b Behaviour, d dialect, done <-chan struct{}) {
 	case HostileEndlessLine:
 		Endless(c, d.greeting[:4])
 	case HostileGarbage, HostileTLSJunk:
-		if _, err := c.Write([]byte("\x00\xff\xfe garbage \x1b[2J\x07\r\n")); err == nil {
+		if _, err := io.WriteString(c, junk); err == nil {
 			Silence(c, done)
 		}
 	case HostileFIN:
@@ -115,7 +136,35 @@ func hostile(c net.Conn, b Behaviour, d dialect, done <-chan struct{}) {
 		Reset(c)
 	case HostileEndlessMulti, HostileManyLines:
 		multi(c, d, b == HostileManyLines)
+	case HostileStartTLSJunk:
+		startTLSJunk(c, d, done)
 	}
+}
+
+// junk is what the garbage peers send: binary bytes and terminal escapes.
+const junk = "\x00\xff\xfe garbage \x1b[2J\x07\r\n"
+
+// startTLSJunk answers the capability and TLS commands of the dialect,
+// then sends junk where the server's TLS handshake should start.
+func startTLSJunk(c net.Conn, d dialect, done <-chan struct{}) {
+	if _, err := io.WriteString(c, d.greeting); err != nil {
+		return
+	}
+	Lines(c, func(cmd string) (string, bool) {
+		tag, verb := "", Verb(cmd)
+		if !d.multiFirst && d.end("") != ".\r\n" { // IMAP: a tag first
+			tag, cmd, _ = strings.Cut(cmd, " ")
+			verb = Verb(cmd)
+		}
+		if up, ok := d.upgrade[verb]; ok {
+			return up(tag) + junk, false
+		}
+		if offer, ok := d.offer[verb]; ok {
+			return offer(tag), true
+		}
+		return d.other(tag), true
+	})
+	Silence(c, done)
 }
 
 // multi sends the dialect's multi-line reply, endless or ManyLines long
