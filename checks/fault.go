@@ -158,6 +158,12 @@ var ErrUnsafeCredentials = errors.New("the user name or password contains a line
 // plain text to be taken as part of the encrypted session.
 var errTLSInjection = errors.New("data arrived before the TLS handshake started")
 
+// tlsInjection is errTLSInjection as the fault it is: the handshake's (it
+// cannot start), a protocol fault since the bytes are no TLS either.
+func tlsInjection() error {
+	return &Fault{Kind: FaultProtocol, Stage: StageTLSHandshake, Detail: errTLSInjection.Error(), Err: errTLSInjection}
+}
+
 // ErrNotGreeting is returned when a peer's first bytes are not the service's greeting.
 var ErrNotGreeting = errors.New("not a greeting of this service")
 

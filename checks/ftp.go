@@ -247,7 +247,7 @@ func (f *ftpClient) startTLS(facts *ServerFacts) bool {
 	f.c.Record(rec)
 	err := f.authTLS()
 	if err == nil && f.tp.R.Buffered() > 0 {
-		err = errTLSInjection
+		err = tlsInjection()
 	}
 	if err != nil {
 		var re *ReplyError

@@ -245,7 +245,7 @@ func (r *mailRun) explicitTLS() error {
 		err = r.d.startTLS(r.m)
 	}
 	if err == nil && r.m.tp.R.Buffered() > 0 {
-		err = errTLSInjection
+		err = tlsInjection()
 	}
 	if err != nil {
 		var re *ReplyError

@@ -190,7 +190,7 @@ func (p *smtpProbe) startTLS() (secured, usable bool) {
 		return false, replied(err)
 	}
 	if p.wire.br.Buffered() > 0 {
-		p.failTLS(true, errTLSInjection)
+		p.failTLS(true, tlsInjection())
 		return false, false
 	}
 	p.rec.Step("STARTTLS", p.heard.last(), nil)

@@ -185,6 +185,11 @@ func TestFaultTitles(t *testing.T) {
 		}))
 		return smtpAt(p, checks.SecurityNone, ""), only(checks.StandardPort{Port: refused(t)})
 	}
+	startTLSJunk := func(t *testing.T) (checks.Target, checks.Options) {
+		tg, opt := hostile(faultpeer.HostileStartTLSJunk, checks.SMTP)(t)
+		tg.Security = checks.SecurityStartTLS
+		return tg, opt
+	}
 	crlfUser := func(t *testing.T) (checks.Target, checks.Options) {
 		tg, opt := ftpWith(faultpeer.FTPOptions{}, checks.FTPPassive, 0)(t)
 		tg.User += "\r\nDELE index.html"
@@ -202,6 +207,7 @@ func TestFaultTitles(t *testing.T) {
 		{"ftp drip", hostile(faultpeer.HostileDrip, checks.FTP), map[wizard.Lang]string{wizard.EN: wizard.EN.T("cause.greeting-timeout.title")}, []string{"EHLO", "FEAT"}},
 		{"hello timeout", helloTimeout, map[wizard.Lang]string{wizard.EN: "timed out"}, nil},
 		{"ftp hello", hostile(faultpeer.HostileFIN, checks.FTP), map[wizard.Lang]string{wizard.EN: "closed"}, []string{"EHLO", "CAPA"}},
+		{"starttls accepted, then garbage", startTLSJunk, map[wizard.Lang]string{wizard.EN: wizard.EN.T("cause.tls-handshake.title")}, []string{"not available", "not offered"}},
 		{"crlf user", crlfUser, map[wizard.Lang]string{wizard.EN: "line break", wizard.RU: "перевод строки"}, []string{"refused the login", "rejects", "вход отклонён"}},
 	}
 	for _, c := range cases {
