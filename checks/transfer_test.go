@@ -256,3 +256,41 @@ func TestFTPTransferRefusedStorNotLeft(t *testing.T) {
 		t.Errorf("files left: %v", files)
 	}
 }
+
+// TestFTPTransferCancelDeleteRefused: a run cancelled during the upload
+// still tries to delete the file on a fresh connection; when the server
+// refuses, the facts say the file was left, with the reply.
+func TestFTPTransferCancelDeleteRefused(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	obs := func(r checks.Result) {
+		if r.ID == checks.CheckTransfer && r.Status == checks.StatusRunning {
+			time.AfterFunc(200*time.Millisecond, cancel)
+		}
+	}
+	res, st := runFTP(t, ftpCase{
+		opts:   faultpeer.FTPOptions{StallAfter: 64 << 10, DeleteRefused: true},
+		target: func(tg *checks.Target) { tg.TransferSize = bigTransfer },
+		ropt:   checks.Options{Observer: obs},
+		ctx:    ctx,
+	})
+	r := result(t, res, checks.CheckTransfer)
+	wantFaultCode(t, r, checks.FaultCanceled, checks.StageDataTransfer, 0, 0)
+	tr := r.Transfer
+	if files := st.Files(); len(files) != 1 || tr == nil || !tr.Left || tr.RemoteName != files[0] ||
+		!strings.HasPrefix(tr.DeleteReply, "550 ") || !slices.Contains(r.Warnings, checks.WarnFileLeft) {
+		t.Fatalf("files %v, facts %+v, warnings %v", files, tr, r.Warnings)
+	}
+	if !hasLine(stepNames(r), "DELE (new connection)") {
+		t.Errorf("no delete on a fresh connection: %+v", r.Steps)
+	}
+}
+
+// stepNames lists the names of a result's steps.
+func stepNames(r *checks.Result) []string {
+	var names []string
+	for _, s := range r.Steps {
+		names = append(names, s.Name)
+	}
+	return names
+}
