@@ -78,6 +78,8 @@ type FTPOptions struct {
 	PASVPort int
 	// SizeAlways answers every SIZE with 213, as if any file existed.
 	SizeAlways bool
+	// ListDrip sends the directory listing one byte per ListDrip interval.
+	ListDrip time.Duration
 	// ListHeld sends the directory listing but keeps its data connection
 	// open (no end of the listing) until the client closes it, and then
 	// never answers on the control connection again.
@@ -362,6 +364,10 @@ func (s *ftpSession) command(verb, arg string) bool {
 		return s.port(verb, arg)
 	case "LIST", "NLST":
 		return s.transfer("150 Here comes the directory listing.", "226 Directory send OK.", func(c net.Conn) error {
+			if o.ListDrip > 0 {
+				Drip(c, strings.Repeat("-rw-r--r-- 1 ftp ftp 0 Jan 01 00:00 dripped\r\n", 100), o.ListDrip, s.done)
+				return nil
+			}
 			if err := s.sendList(c); err != nil || !o.ListHeld {
 				return err
 			}
