@@ -222,6 +222,10 @@ func hostileCases() []hostileCase {
 		hostileCase{name: "list-drip", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{ListDrip: 100 * time.Millisecond}),
 			target: func(tg *checks.Target) { tg.FTPMode = checks.FTPPassive },
 			id:     checks.CheckFTPPassive, kind: checks.FaultTimeout, stage: checks.StageDataTransfer},
+		// Without SIZE the upload asks NLST whether its file name is free:
+		// a dripped answer ends the same way.
+		hostileCase{name: "nlst-drip", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{NLSTDrip: 100 * time.Millisecond, SizeUnknown: true}),
+			id: checks.CheckTransfer, kind: checks.FaultTimeout, stage: checks.StageCommand, more: nothingLeft},
 		hostileCase{name: "list-held-open", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{ListHeld: true}),
 			id: checks.CheckFTPPassive, kind: checks.FaultTimeout, stage: checks.StageDataTransfer},
 		hostileCase{name: "stor-never-read", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{StallAfter: 1}), target: bigUpload,

@@ -380,17 +380,20 @@ func (c transferCtl) fail(err error) {
 }
 
 // transferData is a data connection under the library: every read and
-// write is a step of its own (the upload's writes also within the
-// transfer's total bound), it counts the bytes written, keeps the first
+// write is a step of its own (the upload's writes within the transfer's
+// total bound, a listing's reads within one of their own), it counts the bytes written, keeps the first
 // failure, and closes TLS gracefully.
 type transferData struct {
-	net.Conn            // tls or c
-	c         *Conn     // the TCP connection under the step deadlines
-	tls       *tls.Conn // nil for a plain data connection
-	x         *transferConn
-	sent      int64
-	start     time.Time // the first write
-	connected bool      // the TLS handshake (if any) succeeded
+	net.Conn           // tls or c
+	c        *Conn     // the TCP connection under the step deadlines
+	tls      *tls.Conn // nil for a plain data connection
+	x        *transferConn
+	sent     int64
+	start    time.Time // the first write
+	// readEnd bounds a listing read (NLST) as countLines does: one
+	// timeout plus its bytes at transferMinRate.
+	readEnd   time.Time
+	connected bool // the TLS handshake (if any) succeeded
 	err       error
 }
 
@@ -406,8 +409,12 @@ func (d *transferData) Write(p []byte) (int, error) {
 }
 
 func (d *transferData) Read(p []byte) (int, error) {
-	d.arm(d.c.Timeout())
+	if d.readEnd.IsZero() {
+		d.readEnd = timeNow().Add(d.c.Timeout())
+	}
+	d.arm(min(d.c.Timeout(), d.readEnd.Sub(timeNow())))
 	n, err := d.Conn.Read(p)
+	d.readEnd = d.readEnd.Add(time.Duration(n) * time.Second / transferMinRate)
 	d.x.log.skip += n // a listing reaches the debug output: not a transcript line
 	if !errors.Is(err, io.EOF) {
 		d.fail(err)

@@ -76,10 +76,12 @@ type FTPOptions struct {
 	// peer's own address) instead of a passive listener of its own: a
 	// port where another local service listens.
 	PASVPort int
-	// SizeAlways answers every SIZE with 213, as if any file existed.
-	SizeAlways bool
-	// ListDrip sends the directory listing one byte per ListDrip interval.
-	ListDrip time.Duration
+	// SizeAlways answers every SIZE with 213, as if any file existed;
+	// SizeUnknown answers it 502, so that a client asks NLST instead.
+	SizeAlways, SizeUnknown bool
+	// ListDrip sends the LIST listing one byte per ListDrip interval,
+	// NLSTDrip the NLST one.
+	ListDrip, NLSTDrip time.Duration
 	// ListHeld sends the directory listing but keeps its data connection
 	// open (no end of the listing) until the client closes it, and then
 	// never answers on the control connection again.
@@ -364,8 +366,8 @@ func (s *ftpSession) command(verb, arg string) bool {
 		return s.port(verb, arg)
 	case "LIST", "NLST":
 		return s.transfer("150 Here comes the directory listing.", "226 Directory send OK.", func(c net.Conn) error {
-			if o.ListDrip > 0 {
-				Drip(c, strings.Repeat("-rw-r--r-- 1 ftp ftp 0 Jan 01 00:00 dripped\r\n", 100), o.ListDrip, s.done)
+			if drip := map[string]time.Duration{"LIST": o.ListDrip, "NLST": o.NLSTDrip}[verb]; drip > 0 {
+				Drip(c, strings.Repeat("-rw-r--r-- 1 ftp ftp 0 Jan 01 00:00 dripped\r\n", 100), drip, s.done)
 				return nil
 			}
 			if err := s.sendList(c); err != nil || !o.ListHeld {
@@ -388,8 +390,11 @@ func (s *ftpSession) command(verb, arg string) bool {
 		return s.transfer("150 Opening BINARY mode data connection.", "226 Transfer complete.",
 			func(c net.Conn) error { _, err := c.Write(data); return err })
 	case "SIZE":
-		if o.SizeAlways {
+		switch {
+		case o.SizeAlways:
 			return s.reply("213 4096")
+		case o.SizeUnknown:
+			return s.reply("502 Command not implemented.")
 		}
 		if n, ok := s.st.size(arg); ok {
 			return s.reply("213 %d", n)
