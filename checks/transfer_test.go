@@ -55,7 +55,10 @@ func TestFTPTransferStall(t *testing.T) {
 	}
 }
 
-func TestFTPTransferCancel(t *testing.T) {
+// cancelUpload runs a big upload to a peer that stalls it and cancels the
+// run 200 ms after the transfer check starts.
+func cancelUpload(t *testing.T, opts faultpeer.FTPOptions) ([]checks.Result, *faultpeer.FTPState) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	obs := func(r checks.Result) {
@@ -63,8 +66,9 @@ func TestFTPTransferCancel(t *testing.T) {
 			time.AfterFunc(200*time.Millisecond, cancel)
 		}
 	}
-	res, st := runFTP(t, ftpCase{
-		opts: faultpeer.FTPOptions{StallAfter: 64 << 10},
+	opts.StallAfter = 64 << 10
+	return runFTP(t, ftpCase{
+		opts: opts,
 		target: func(tg *checks.Target) {
 			tg.TransferSize = bigTransfer
 			tg.Timeout = 10 * time.Second
@@ -72,6 +76,10 @@ func TestFTPTransferCancel(t *testing.T) {
 		ropt: checks.Options{Observer: obs},
 		ctx:  ctx,
 	})
+}
+
+func TestFTPTransferCancel(t *testing.T) {
+	res, st := cancelUpload(t, faultpeer.FTPOptions{})
 	r := result(t, res, checks.CheckTransfer)
 	f := wantFaultCode(t, r, checks.FaultCanceled, checks.StageDataTransfer, 0, 0)
 	if f.Offset <= 0 || !r.Transfer.Deleted {
@@ -261,19 +269,7 @@ func TestFTPTransferRefusedStorNotLeft(t *testing.T) {
 // still tries to delete the file on a fresh connection; when the server
 // refuses, the facts say the file was left, with the reply.
 func TestFTPTransferCancelDeleteRefused(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	obs := func(r checks.Result) {
-		if r.ID == checks.CheckTransfer && r.Status == checks.StatusRunning {
-			time.AfterFunc(200*time.Millisecond, cancel)
-		}
-	}
-	res, st := runFTP(t, ftpCase{
-		opts:   faultpeer.FTPOptions{StallAfter: 64 << 10, DeleteRefused: true},
-		target: func(tg *checks.Target) { tg.TransferSize = bigTransfer },
-		ropt:   checks.Options{Observer: obs},
-		ctx:    ctx,
-	})
+	res, st := cancelUpload(t, faultpeer.FTPOptions{DeleteRefused: true})
 	r := result(t, res, checks.CheckTransfer)
 	wantFaultCode(t, r, checks.FaultCanceled, checks.StageDataTransfer, 0, 0)
 	tr := r.Transfer
