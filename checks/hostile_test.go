@@ -226,6 +226,9 @@ func hostileCases() []hostileCase {
 		// a dripped answer ends the same way.
 		hostileCase{name: "nlst-drip", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{NLSTDrip: 100 * time.Millisecond, SizeUnknown: true}),
 			id: checks.CheckTransfer, kind: checks.FaultTimeout, stage: checks.StageCommand, more: nothingLeft},
+		// The upload's own connection (the FTP library's) is bounded too.
+		hostileCase{name: "endless-reply-to-STOR", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{EndlessAt: "STOR"}),
+			id: checks.CheckTransfer, kind: checks.FaultTooLong, stage: checks.StageCommand, more: nothingLeft},
 		hostileCase{name: "list-held-open", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{ListHeld: true}),
 			id: checks.CheckFTPPassive, kind: checks.FaultTimeout, stage: checks.StageDataTransfer},
 		hostileCase{name: "stor-never-read", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{StallAfter: 1}), target: bigUpload,

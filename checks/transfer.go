@@ -113,6 +113,8 @@ type transferConn struct {
 	// failure, after which it is out of step and not used again.
 	ctl    *Conn
 	ctlErr error
+	// ctlRead counts the bytes read since the last command.
+	ctlRead int64
 	// data is the latest data connection, dataErr the last failure to
 	// dial one; end bounds the upload in total (zero: no bound).
 	data    *transferData
@@ -362,13 +364,19 @@ type transferCtl struct {
 
 func (c transferCtl) Write(p []byte) (int, error) {
 	c.Arm()
+	c.x.ctlRead = 0
 	n, err := c.Conn.Write(p)
 	c.fail(err)
 	return n, err
 }
 
+// Read bounds the reply to each command to MaxReply bytes: the library
+// reads lines and multi-line replies without a limit.
 func (c transferCtl) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
+	if c.x.ctlRead += int64(n); c.x.ctlRead > MaxReply && err == nil {
+		err = ErrReplyTooLong
+	}
 	c.fail(err)
 	return n, err
 }

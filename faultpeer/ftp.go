@@ -86,6 +86,9 @@ type FTPOptions struct {
 	// open (no end of the listing) until the client closes it, and then
 	// never answers on the control connection again.
 	ListHeld bool
+	// EndlessAt answers this command verb (e.g. "STOR") with a
+	// multi-line reply that never ends.
+	EndlessAt string
 	// ResetAt resets the control connection when the client sends this
 	// command verb (e.g. "PASS", "LIST", "STOR").
 	ResetAt string
@@ -308,6 +311,11 @@ func (s *ftpSession) serve() {
 		_, arg, _ := strings.Cut(cmd, " ")
 		if o.ResetAt != "" && strings.EqualFold(o.ResetAt, verb) {
 			Reset(s.raw)
+			return
+		}
+		if o.EndlessAt != "" && strings.EqualFold(o.EndlessAt, verb) {
+			for s.reply("150-still going") {
+			}
 			return
 		}
 		if !s.command(verb, arg) {
