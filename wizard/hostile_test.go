@@ -61,6 +61,9 @@ func TestFileLeftReported(t *testing.T) {
 		}
 	}
 	for name, s := range renderAll(t, rep) {
+		if strings.Contains(s, `class="cause ok"`) {
+			t.Errorf("%s: the finding is shown as all well", name)
+		}
 		for _, want := range []string{files[0], "550 Delete operation failed"} {
 			if !strings.Contains(s, want) {
 				t.Errorf("%s: report lacks %q", name, want)
