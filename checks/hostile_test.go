@@ -2,6 +2,7 @@ package checks_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"slices"
@@ -45,6 +46,9 @@ type hostileCase struct {
 	kind   checks.FaultKind
 	stage  checks.Stage
 	status checks.Status
+	// pass, when set, is the password instead of the peer's own (the
+	// echoing peers refuse any).
+	pass string
 	// orConnect accepts the fault at the tcp check's connect instead: an
 	// RST right after the accept may come before connect returns.
 	orConnect bool
@@ -189,6 +193,25 @@ func hostileCases() []hostileCase {
 			hostileCase{name: "echo-login", svc: svc, start: hostileMail(faultpeer.MailEchoLogin), id: checks.CheckAuth, kind: checks.FaultAuth, stage: checks.StageAuth},
 		)
 	}
+	// Passwords whose IMAP form differs from the typed one: LOGIN's quoted
+	// string escapes " and \, a non-ASCII one goes as AUTHENTICATE PLAIN.
+	for _, pass := range []string{`Pa"ss\w0rd-echo`, "Пароль-ёж-echo"} {
+		cases = append(cases, hostileCase{name: "echo-login-" + map[bool]string{true: "quoted", false: "utf8"}[pass[0] == 'P'],
+			svc: checks.IMAP, start: hostileMail(faultpeer.MailEchoLogin), pass: pass, id: checks.CheckAuth, kind: checks.FaultAuth, stage: checks.StageAuth,
+			more: func(t *testing.T, c *hostileCase, res []checks.Result) {
+				quoted := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(c.pass)
+				js, err := json.Marshal(res)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if q, _ := json.Marshal(quoted); strings.Contains(string(js), strings.Trim(string(q), `"`)) {
+					t.Errorf("the IMAP-quoted password %s is in the results", q)
+				}
+				if f := result(t, res, checks.CheckAuth).Fault; !strings.Contains(f.Reply, checks.Hidden) {
+					t.Errorf("the echo was not redacted, or not seen: %q", f.Reply)
+				}
+			}})
+	}
 	cases = append(cases, hostileCase{name: "echo-auth", svc: checks.SMTP, start: smtpPeer(faultpeer.SMTPEchoAuth), id: checks.CheckAuth, kind: checks.FaultAuth, stage: checks.StageAuth})
 	for _, rs := range []struct {
 		verb  string
@@ -326,6 +349,9 @@ func TestHostile(t *testing.T) {
 			t.Parallel()
 			port := c.start(t, &c)
 			user, pass := credentials(c.svc)
+			if c.pass != "" {
+				pass = c.pass
+			}
 			tg := checks.Target{Service: c.svc, Host: "127.0.0.1", Port: port, Security: checks.SecurityNone,
 				User: user, Secret: checks.NewSecret(pass), Timeout: hostileTimeout, TransferSize: 256 << 10}
 			if c.target != nil {
