@@ -199,7 +199,10 @@ func (f *ftpClient) open() bool {
 	facts.Greeting = banner
 	rec.Step("greeting", replyLine(220, banner), nil)
 
-	f.features(rec, facts)
+	if err := f.features(rec, facts); err != nil {
+		rec.Fail(StageHello, err)
+		return false
+	}
 	if s.Target.Security == SecurityStartTLS {
 		if !f.startTLS(facts) {
 			return false
@@ -218,12 +221,16 @@ func (f *ftpClient) open() bool {
 	return true
 }
 
-// features asks FEAT and records the feature lines.
-func (f *ftpClient) features(rec *Recorder, facts *ServerFacts) {
+// features asks FEAT and records the feature lines. A refusal means no
+// features; no reply at all (a timeout, a reset) is the hello's fault.
+func (f *ftpClient) features(rec *Recorder, facts *ServerFacts) error {
 	code, msg, err := f.cmd("FEAT")
-	if err != nil || code != 211 {
+	if err != nil {
+		return err
+	}
+	if code != 211 {
 		rec.Step("FEAT", "not supported", nil)
-		return
+		return nil
 	}
 	for _, l := range strings.Split(msg, "\n") {
 		if !strings.HasPrefix(l, " ") {
@@ -237,6 +244,7 @@ func (f *ftpClient) features(rec *Recorder, facts *ServerFacts) {
 		}
 	}
 	rec.Step("FEAT", strings.Join(facts.Capabilities, ", "), nil)
+	return nil
 }
 
 // startTLS sends AUTH TLS and runs the tls check. A refusal fails the tls

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"slices"
 	"strings"
 	"sync"
@@ -152,6 +151,7 @@ func hostileCases() []hostileCase {
 			hostileCase{name: "tls-garbage", svc: svc, start: generic(faultpeer.HostileTLSJunk), target: implicitTLS, id: checks.CheckTLS, kind: checks.FaultTLS, stage: checks.StageTLSHandshake},
 			hostileCase{name: "starttls-garbage", svc: svc, start: generic(faultpeer.HostileStartTLSJunk), target: explicitTLS, id: checks.CheckTLS, kind: checks.FaultProtocol, stage: checks.StageTLSHandshake},
 			hostileCase{name: "reset-greeting", svc: svc, start: generic(faultpeer.HostileResetHalf), id: id, kind: checks.FaultReset, stage: checks.StageGreeting, orConnect: true},
+			hostileCase{name: "mute-after-greeting", svc: svc, start: generic(faultpeer.HostileMute), id: id, kind: checks.FaultTimeout, stage: checks.StageHello},
 			hostileCase{name: "fin-after-greeting", svc: svc, start: generic(faultpeer.HostileFIN), id: id, kind: checks.FaultClosed, stage: checks.StageHello},
 		)
 		multiStage := checks.StageGreeting
@@ -290,30 +290,21 @@ func hostileCases() []hostileCase {
 // server owns that address) but nothing is ever sent to it, and the
 // listing fails at the data connection.
 func pasvLocalCase() hostileCase {
-	var other atomic.Int64
-	c := hostileCase{name: "pasv-other-listener", svc: checks.FTP,
+	var sink *faultpeer.Sink
+	return hostileCase{name: "pasv-other-listener", svc: checks.FTP,
 		target: func(tg *checks.Target) { tg.FTPMode = checks.FTPPassive },
 		id:     checks.CheckFTPPassive, kind: checks.FaultProtocol, stage: checks.StageDataConnect,
+		start: func(t *testing.T, c *hostileCase) int {
+			s, err := faultpeer.NewSink()
+			sink = s
+			port := hostilePeer(t, s.Peer, err)
+			return ftpPeer(faultpeer.FTPOptions{PASVPort: port})(t, c)
+		},
 		more: func(t *testing.T, c *hostileCase, res []checks.Result) {
-			if n := other.Load(); n != 0 {
+			if n := sink.Received(); n != 0 {
 				t.Errorf("%d bytes sent to the other local service", n)
 			}
 		}}
-	c.start = func(t *testing.T, c *hostileCase) int {
-		p, err := faultpeer.Listen(func(conn net.Conn) {
-			buf := make([]byte, 512)
-			for {
-				n, err := conn.Read(buf)
-				other.Add(int64(n))
-				if err != nil {
-					return
-				}
-			}
-		})
-		port := hostilePeer(t, p, err)
-		return ftpPeer(faultpeer.FTPOptions{PASVPort: port})(t, c)
-	}
-	return c
 }
 
 // dripPrefix is what a HostileDrip peer has sent of its greeting when a

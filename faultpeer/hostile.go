@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,6 +28,7 @@ const (
 	HostileGarbage   Behaviour = "garbage"     // binary bytes instead of a greeting, then silence
 	HostileTLSJunk   Behaviour = "tls-garbage" // plain bytes where a TLS handshake is expected (implicit TLS)
 	HostileFIN       Behaviour = "fin"         // greets, closes its side (FIN) and keeps reading
+	HostileMute      Behaviour = "mute"        // greets, then never answers a command
 	// HostileStartTLSJunk offers explicit TLS (STARTTLS, STLS, AUTH TLS),
 	// accepts it and then sends plain bytes instead of a handshake.
 	HostileStartTLSJunk Behaviour = "starttls-garbage"
@@ -121,6 +123,10 @@ func hostile(c net.Conn, b Behaviour, d dialect, done <-chan struct{}) {
 		if _, err := io.WriteString(c, junk); err == nil {
 			Silence(c, done)
 		}
+	case HostileMute:
+		if _, err := io.WriteString(c, d.greeting); err == nil {
+			Silence(c, done)
+		}
 	case HostileFIN:
 		if _, err := io.WriteString(c, d.greeting); err != nil {
 			return
@@ -201,3 +207,31 @@ func multi(c net.Conn, d dialect, bounded bool) {
 	}
 	_, _ = io.Copy(io.Discard, c)
 }
+
+// Sink is a listener that accepts connections and counts the bytes it
+// receives without ever answering: another local service a client must
+// not talk to (a PASV reply naming its port).
+type Sink struct {
+	*Peer
+	n atomic.Int64
+}
+
+// NewSink starts a Sink on 127.0.0.1.
+func NewSink() (*Sink, error) {
+	s := &Sink{}
+	p, err := Listen(func(c net.Conn) {
+		buf := make([]byte, 512)
+		for {
+			n, err := c.Read(buf)
+			s.n.Add(int64(n))
+			if err != nil {
+				return
+			}
+		}
+	})
+	s.Peer = p
+	return s, err
+}
+
+// Received is how many bytes the sink got so far.
+func (s *Sink) Received() int64 { return s.n.Load() }

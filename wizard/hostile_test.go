@@ -3,8 +3,6 @@ package wizard_test
 import (
 	"context"
 	"encoding/base64"
-	"io"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -180,14 +178,6 @@ func TestFaultTitles(t *testing.T) {
 				Timeout: scenarioTimeout}, only(checks.StandardPort{Port: refused(t)})
 		}
 	}
-	helloTimeout := func(t *testing.T) (checks.Target, checks.Options) {
-		p := peer(t)(faultpeer.Listen(func(c net.Conn) {
-			if _, err := c.Write([]byte("220 greets, then never answers\r\n")); err == nil {
-				_, _ = io.Copy(io.Discard, c)
-			}
-		}))
-		return smtpAt(p, checks.SecurityNone, ""), only(checks.StandardPort{Port: refused(t)})
-	}
 	startTLSJunk := func(t *testing.T) (checks.Target, checks.Options) {
 		tg, opt := hostile(faultpeer.HostileStartTLSJunk, checks.SMTP)(t)
 		tg.Security = checks.SecurityStartTLS
@@ -208,7 +198,7 @@ func TestFaultTitles(t *testing.T) {
 		{"too many lines", hostile(faultpeer.HostileManyLines, checks.IMAP), map[wizard.Lang]string{wizard.EN: "longer than any real server"}, nil},
 		{"garbage", hostile(faultpeer.HostileGarbage, checks.POP3), map[wizard.Lang]string{wizard.EN: "unexpected reply"}, nil},
 		{"ftp drip", hostile(faultpeer.HostileDrip, checks.FTP), map[wizard.Lang]string{wizard.EN: wizard.EN.T("cause.greeting-timeout.title")}, []string{"EHLO", "FEAT"}},
-		{"hello timeout", helloTimeout, map[wizard.Lang]string{wizard.EN: "timed out"}, nil},
+		{"hello timeout", hostile(faultpeer.HostileMute, checks.SMTP), map[wizard.Lang]string{wizard.EN: "timed out"}, nil},
 		{"ftp hello", hostile(faultpeer.HostileFIN, checks.FTP), map[wizard.Lang]string{wizard.EN: "closed"}, []string{"EHLO", "CAPA"}},
 		{"starttls accepted, then garbage", startTLSJunk, map[wizard.Lang]string{wizard.EN: wizard.EN.T("cause.tls-handshake.title")}, []string{"not available", "not offered"}},
 		{"crlf user", crlfUser, map[wizard.Lang]string{wizard.EN: "line break", wizard.RU: "перевод строки"}, []string{"refused the login", "rejects", "вход отклонён"}},
