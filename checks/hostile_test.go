@@ -150,6 +150,7 @@ func hostileCases() []hostileCase {
 			hostileCase{name: "garbage", svc: svc, start: generic(faultpeer.HostileGarbage), id: id, kind: checks.FaultProtocol, stage: checks.StageGreeting},
 			hostileCase{name: "tls-garbage", svc: svc, start: generic(faultpeer.HostileTLSJunk), target: implicitTLS, id: checks.CheckTLS, kind: checks.FaultTLS, stage: checks.StageTLSHandshake},
 			hostileCase{name: "starttls-garbage", svc: svc, start: generic(faultpeer.HostileStartTLSJunk), target: explicitTLS, id: checks.CheckTLS, kind: checks.FaultProtocol, stage: checks.StageTLSHandshake},
+			hostileCase{name: "reset-tls-command", svc: svc, start: generic(faultpeer.HostileResetStartTLS), target: explicitTLS, id: checks.CheckTLS, kind: checks.FaultReset, stage: checks.StageStartTLS},
 			hostileCase{name: "reset-greeting", svc: svc, start: generic(faultpeer.HostileResetHalf), id: id, kind: checks.FaultReset, stage: checks.StageGreeting, orConnect: true},
 			hostileCase{name: "mute-after-greeting", svc: svc, start: generic(faultpeer.HostileMute), id: id, kind: checks.FaultTimeout, stage: checks.StageHello},
 			hostileCase{name: "fin-after-greeting", svc: svc, start: generic(faultpeer.HostileFIN), id: id, kind: checks.FaultClosed, stage: checks.StageHello},

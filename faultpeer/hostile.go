@@ -32,7 +32,10 @@ const (
 	// HostileStartTLSJunk offers explicit TLS (STARTTLS, STLS, AUTH TLS),
 	// accepts it and then sends plain bytes instead of a handshake.
 	HostileStartTLSJunk Behaviour = "starttls-garbage"
-	HostileResetHalf    Behaviour = "reset-half" // half a greeting line, then RST
+	// HostileResetStartTLS offers explicit TLS and resets (RST) the
+	// connection when the client asks for it.
+	HostileResetStartTLS Behaviour = "reset-starttls"
+	HostileResetHalf     Behaviour = "reset-half" // half a greeting line, then RST
 )
 
 // DripInterval is the pace of HostileDrip: well below any step timeout,
@@ -142,8 +145,8 @@ func hostile(c net.Conn, b Behaviour, d dialect, done <-chan struct{}) {
 		Reset(c)
 	case HostileEndlessMulti, HostileManyLines:
 		multi(c, d, b == HostileManyLines)
-	case HostileStartTLSJunk:
-		startTLSJunk(c, d, done)
+	case HostileStartTLSJunk, HostileResetStartTLS:
+		startTLSJunk(c, d, b == HostileResetStartTLS, done)
 	}
 }
 
@@ -151,8 +154,9 @@ func hostile(c net.Conn, b Behaviour, d dialect, done <-chan struct{}) {
 const junk = "\x00\xff\xfe garbage \x1b[2J\x07\r\n"
 
 // startTLSJunk answers the capability and TLS commands of the dialect,
-// then sends junk where the server's TLS handshake should start.
-func startTLSJunk(c net.Conn, d dialect, done <-chan struct{}) {
+// then sends junk where the server's TLS handshake should start, or
+// resets the connection at the TLS command when reset is set.
+func startTLSJunk(c net.Conn, d dialect, reset bool, done <-chan struct{}) {
 	if _, err := io.WriteString(c, d.greeting); err != nil {
 		return
 	}
@@ -163,6 +167,10 @@ func startTLSJunk(c net.Conn, d dialect, done <-chan struct{}) {
 			verb = Verb(cmd)
 		}
 		if up, ok := d.upgrade[verb]; ok {
+			if reset {
+				Reset(c)
+				return "", false
+			}
 			return up(tag) + junk, false
 		}
 		if offer, ok := d.offer[verb]; ok {
