@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -43,7 +44,28 @@ type Conn struct {
 	writeBuf []byte
 
 	read, written atomic.Int64
+	// stepRead and stepLines count the bytes and lines of text read since
+	// the step began (Arm), to bound a reply that never ends.
+	stepRead, stepLines atomic.Int64
+	// rerr is the first read error that left the stream broken: any but a
+	// timeout between lines (midLine false), after which a late reply can
+	// still be read whole. bufio's ReadLine (under textproto and the FTP
+	// library) hands back a partial line without its error, so the
+	// connection keeps it, fails every later call with it and the
+	// protocol code can ask for it (Err).
+	rerr    atomic.Pointer[error]
+	midLine atomic.Bool
 }
+
+// MaxReply and MaxReplyLines bound the text one step may read (every line
+// of a multi-line reply together): far above any real reply (an EHLO,
+// FEAT or CAPABILITY answer has tens of lines), so that an endless
+// multi-line reply ends as ErrReplyTooLong at once instead of filling
+// memory until the timeout.
+const (
+	MaxReply      = 1 << 20
+	MaxReplyLines = 1000
+)
 
 // wrapConn takes control of raw for a check; the connection is closed when
 // ctx is cancelled (calls in progress return at once with context.Canceled).
@@ -67,6 +89,8 @@ func (c *Conn) ArmFor(d time.Duration) {
 	if c.ctx.Err() != nil {
 		return
 	}
+	c.stepRead.Store(0)
+	c.stepLines.Store(0)
 	c.mu.Lock()
 	c.deadline = timeNow().Add(d)
 	_ = c.raw.SetDeadline(c.deadline)
@@ -87,20 +111,64 @@ func (c *Conn) Record(rec *Recorder) {
 // (login commands).
 func (c *Conn) Hide(on bool) { c.hide.Store(on) }
 
-// Read reads from the connection under the step's deadline.
+// Read reads from the connection under the step's deadline. After a
+// failed read every read fails with the same error.
 func (c *Conn) Read(p []byte) (int, error) {
+	if err := c.Err(); err != nil {
+		return 0, err
+	}
 	n, err := c.inner.Read(p)
 	c.read.Add(int64(n))
 	if n > 0 && c.text.Load() {
 		if lerr := c.feed(&c.readBuf, "S: ", p[:n]); lerr != nil && err == nil {
 			err = lerr
 		}
+		if (c.stepRead.Add(int64(n)) > MaxReply || c.stepLines.Load() > MaxReplyLines) && err == nil {
+			err = ErrReplyTooLong
+		}
 	}
-	return n, c.wrapErr(err)
+	if n > 0 {
+		c.midLine.Store(p[n-1] != '\n')
+	}
+	err = c.wrapErr(err)
+	if err != nil && (c.midLine.Load() || !errors.Is(err, os.ErrDeadlineExceeded)) {
+		c.rerr.CompareAndSwap(nil, &err)
+		c.flushPartial()
+	}
+	return n, err
 }
 
-// Write writes to the connection under the step's deadline.
+// flushPartial records the line a failed read left unfinished (a greeting
+// dripped until the timeout, a reset mid-line) as the evidence it is.
+func (c *Conn) flushPartial() {
+	rec := c.rec.Load()
+	if rec == nil || len(c.readBuf) == 0 {
+		return
+	}
+	rec.Line("S: " + printable(strings.TrimRight(string(c.readBuf), "\r")) + " " + incompleteMark)
+	c.readBuf = c.readBuf[:0]
+}
+
+// incompleteMark ends a transcript line the server never finished.
+const incompleteMark = "[incomplete]"
+
+// Err is the first read error of the connection, or nil: a connection
+// whose read failed (a timeout in the middle of a line, a line too long)
+// is out of step for good.
+func (c *Conn) Err() error {
+	if e := c.rerr.Load(); e != nil {
+		return *e
+	}
+	return nil
+}
+
+// Write writes to the connection under the step's deadline. Nothing is
+// sent once a read failed: the reply being read was incomplete, and a
+// command now would answer a reply that never came.
 func (c *Conn) Write(p []byte) (int, error) {
+	if err := c.Err(); err != nil {
+		return 0, err
+	}
 	if c.text.Load() {
 		_ = c.feed(&c.writeBuf, "C: ", p)
 	}
@@ -133,6 +201,9 @@ func (c *Conn) feed(buf *[]byte, prefix string, p []byte) error {
 		line := append(*buf, p[:i]...)
 		*buf = (*buf)[:0]
 		p = p[i+1:]
+		if prefix == "S: " {
+			c.stepLines.Add(1)
+		}
 		if rec != nil {
 			text := printable(strings.TrimRight(string(line), "\r"))
 			if prefix == "C: " && c.hide.Load() {

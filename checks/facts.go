@@ -182,6 +182,12 @@ type TransferFacts struct {
 	BytesPerSecond float64 `json:"bytes_per_second"`
 	Verified       bool    `json:"verified"` // read-back size equals Size
 	Deleted        bool    `json:"deleted"`  // the test file was removed afterwards
+	// Left is true when the upload had started and the test file could be
+	// neither deleted nor found absent: it may remain on the server, under
+	// RemoteName. DeleteReply is the server's answer to DELE (or the
+	// failure of the cleanup connection) when the delete did not succeed.
+	Left        bool   `json:"left"`
+	DeleteReply string `json:"delete_reply,omitempty"`
 }
 
 // AddressFacts records one resolved address tried on the configured port
@@ -241,3 +247,7 @@ type ConnLimit struct {
 	Accepted int    `json:"accepted"`
 	Reply    string `json:"reply"` // the refusing greeting
 }
+
+// WarnFileLeft is the transfer check's warning when its test file may
+// remain on the server (TransferFacts.Left).
+const WarnFileLeft = "test-file-left"

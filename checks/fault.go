@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -35,6 +36,12 @@ const (
 	FaultAuth        FaultKind = "auth"        // credentials or authentication refused
 	FaultBusy        FaultKind = "busy"        // 421 / too many connections
 	FaultCanceled    FaultKind = "canceled"    // the user stopped the run
+	// FaultTooLong: the peer sent a line longer than MaxLine, a reply
+	// longer than MaxReply or more reply lines than any real server sends.
+	FaultTooLong FaultKind = "too-long"
+	// FaultLocal: the tool itself refused to send what the settings hold
+	// (a line break in the user name or password); the server saw nothing.
+	FaultLocal FaultKind = "local"
 )
 
 // Stage says where in a conversation a fault happened.
@@ -138,6 +145,26 @@ func (e *ReplyError) Error() string { return "unexpected reply: " + e.Line }
 // ErrLineTooLong is returned when a peer sends a line longer than MaxLine.
 var ErrLineTooLong = errors.New("reply line too long")
 
+// ErrReplyTooLong is returned when one step reads more than MaxReply bytes
+// or MaxReplyLines lines of text (an endless multi-line reply).
+var ErrReplyTooLong = errors.New("reply too long (too many lines)")
+
+// ErrUnsafeCredentials is returned, before anything is sent, for a user
+// name or password holding a line break or NUL: sent, it would end the
+// login command and start another.
+var ErrUnsafeCredentials = errors.New("the user name or password contains a line break or NUL")
+
+// errTLSInjection: bytes arrived after the server accepted STARTTLS (STLS,
+// AUTH TLS) and before the TLS handshake: garbage, or a command injected in
+// plain text to be taken as part of the encrypted session.
+var errTLSInjection = errors.New("data arrived before the TLS handshake started")
+
+// tlsInjection is errTLSInjection as the fault it is: the handshake's (it
+// cannot start), a protocol fault since the bytes are no TLS either.
+func tlsInjection() error {
+	return &Fault{Kind: FaultProtocol, Stage: StageTLSHandshake, Detail: errTLSInjection.Error(), Err: errTLSInjection}
+}
+
 // ErrNotGreeting is returned when a peer's first bytes are not the service's greeting.
 var ErrNotGreeting = errors.New("not a greeting of this service")
 
@@ -164,6 +191,13 @@ func Classify(err error, stage Stage) *Fault {
 func classifyKind(err error, f *Fault) (FaultKind, int) {
 	if errors.Is(err, context.Canceled) {
 		return FaultCanceled, 0
+	}
+	if errors.Is(err, ErrLineTooLong) || errors.Is(err, ErrReplyTooLong) || errors.Is(err, errMailTooManyLines) ||
+		errors.Is(err, bufio.ErrTooLong) {
+		return FaultTooLong, 0
+	}
+	if errors.Is(err, ErrUnsafeCredentials) {
+		return FaultLocal, 0
 	}
 	if k, ws, ok := replyKind(err, f); ok {
 		return k, ws

@@ -205,7 +205,9 @@ func TestClassify(t *testing.T) {
 		{"smtp 535", &smtp.SMTPError{Code: 535, Message: "bad credentials"}, checks.FaultAuth, 0, "", 535},
 		{"smtp 534", &smtp.SMTPError{Code: 534, Message: "weak mechanism"}, checks.FaultAuth, 0, "", 534},
 		{"not greeting", checks.ErrNotGreeting, checks.FaultProtocol, 0, "", 0},
-		{"line too long", checks.ErrLineTooLong, checks.FaultProtocol, 0, "", 0},
+		{"line too long", checks.ErrLineTooLong, checks.FaultTooLong, 0, "", 0},
+		{"reply too long", checks.ErrReplyTooLong, checks.FaultTooLong, 0, "", 0},
+		{"unsafe credentials", checks.ErrUnsafeCredentials, checks.FaultLocal, 0, "", 0},
 	}
 	for _, c := range cases {
 		if c.err == nil {

@@ -56,7 +56,17 @@ func newFTPClient(ctx context.Context, s *Session, c *Conn) *ftpClient {
 // the control connection out of step.
 func (f *ftpClient) reply() (int, string, error) {
 	f.c.Arm()
+	return f.read()
+}
+
+// read reads one reply within the current step. A line textproto took
+// for complete though the connection failed under it (bufio's ReadLine
+// returns a partial line without its error) is that failure.
+func (f *ftpClient) read() (int, string, error) {
 	code, msg, err := f.tp.ReadResponse(0)
+	if err == nil {
+		err = f.c.Err()
+	}
 	f.synced = err == nil
 	return code, msg, err
 }
@@ -96,7 +106,7 @@ func (f *ftpClient) greeting() (string, error) {
 		line, _ := f.tp.ReadLine()
 		return "", fmt.Errorf("%w: %q", ErrNotGreeting, line)
 	}
-	code, msg, err := f.reply()
+	code, msg, err := f.read() // the same step: the greeting gets one timeout
 	var pe textproto.ProtocolError
 	switch {
 	case errors.As(err, &pe):
@@ -133,8 +143,8 @@ func (f *ftpClient) authTLS() error {
 // sendLogin sends USER and, when asked for, PASS (hidden in the
 // transcript). A refusal comes back as a *ReplyError marked Auth.
 func (f *ftpClient) sendLogin(user, pass string) (int, string, error) {
-	if strings.ContainsAny(user+pass, "\r\n") {
-		return 0, "", &ReplyError{Line: "user or password contains a line break", Auth: true}
+	if err := safeCredentials(user, pass); err != nil {
+		return 0, "", err
 	}
 	code, msg, err := f.cmd("USER %s", user)
 	if err == nil && code == 331 {
@@ -189,7 +199,10 @@ func (f *ftpClient) open() bool {
 	facts.Greeting = banner
 	rec.Step("greeting", replyLine(220, banner), nil)
 
-	f.features(rec, facts)
+	if err := f.features(rec, facts); err != nil {
+		rec.Fail(StageHello, err)
+		return false
+	}
 	if s.Target.Security == SecurityStartTLS {
 		if !f.startTLS(facts) {
 			return false
@@ -208,12 +221,16 @@ func (f *ftpClient) open() bool {
 	return true
 }
 
-// features asks FEAT and records the feature lines.
-func (f *ftpClient) features(rec *Recorder, facts *ServerFacts) {
+// features asks FEAT and records the feature lines. A refusal means no
+// features; no reply at all (a timeout, a reset) is the hello's fault.
+func (f *ftpClient) features(rec *Recorder, facts *ServerFacts) error {
 	code, msg, err := f.cmd("FEAT")
-	if err != nil || code != 211 {
+	if err != nil {
+		return err
+	}
+	if code != 211 {
 		rec.Step("FEAT", "not supported", nil)
-		return
+		return nil
 	}
 	for _, l := range strings.Split(msg, "\n") {
 		if !strings.HasPrefix(l, " ") {
@@ -227,6 +244,7 @@ func (f *ftpClient) features(rec *Recorder, facts *ServerFacts) {
 		}
 	}
 	rec.Step("FEAT", strings.Join(facts.Capabilities, ", "), nil)
+	return nil
 }
 
 // startTLS sends AUTH TLS and runs the tls check. A refusal fails the tls
@@ -235,7 +253,11 @@ func (f *ftpClient) startTLS(facts *ServerFacts) bool {
 	s := f.s
 	rec := s.Begin(CheckTLS)
 	f.c.Record(rec)
-	if err := f.authTLS(); err != nil {
+	err := f.authTLS()
+	if err == nil && f.tp.R.Buffered() > 0 {
+		err = tlsInjection()
+	}
+	if err != nil {
 		var re *ReplyError
 		if errors.As(err, &re) {
 			facts.StartTLS = false

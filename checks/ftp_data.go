@@ -54,7 +54,13 @@ func (f *ftpClient) listCheck(id CheckID, mode string) bool {
 	dc.Close()
 	facts.Entries = n
 	if err != nil {
-		rec.Fail(StageDataTransfer, err)
+		if flt := rec.Fail(StageDataTransfer, err); flt.Kind == FaultTimeout {
+			// A listing that stalled: a server that holds its data
+			// connection open owes its reply no sooner, and waiting for it
+			// would be a second timeout. The control connection is given up.
+			f.synced = false
+			return false
+		}
 		f.drain()
 		return false
 	}
@@ -76,10 +82,13 @@ func (f *ftpClient) finishData(rec *Recorder) bool {
 	return true
 }
 
-// countLines reads a listing to its end, re-arming the step deadline on
-// every read, and counts the non-empty lines.
+// countLines reads a listing to its end and counts the non-empty lines.
+// Each read is a step of its own (a long listing fails after one timeout
+// without progress), and the whole listing gets one timeout plus the time
+// its bytes take at transferMinRate: a listing dripped a byte at a time
+// ends after about one timeout too.
 func countLines(dc *Conn) (int, error) {
-	sc := bufio.NewScanner(armedReader{dc})
+	sc := bufio.NewScanner(&boundedReader{c: dc, end: timeNow().Add(dc.Timeout())})
 	sc.Buffer(make([]byte, 4096), MaxLine)
 	n := 0
 	for sc.Scan() {
@@ -90,13 +99,18 @@ func countLines(dc *Conn) (int, error) {
 	return n, sc.Err()
 }
 
-// armedReader starts a new step before each read, so a data stream fails
-// after one timeout without progress, however long it is.
-type armedReader struct{ c *Conn }
+// boundedReader starts a new step before each read, within a total bound
+// that each byte read extends by 1/transferMinRate seconds.
+type boundedReader struct {
+	c   *Conn
+	end time.Time
+}
 
-func (r armedReader) Read(p []byte) (int, error) {
-	r.c.Arm()
-	return r.c.Read(p)
+func (r *boundedReader) Read(p []byte) (int, error) {
+	r.c.ArmFor(min(r.c.Timeout(), r.end.Sub(timeNow())))
+	n, err := r.c.Read(p)
+	r.end = r.end.Add(time.Duration(n) * time.Second / transferMinRate)
+	return n, err
 }
 
 // openData prepares a data connection in mode, sends cmd (LIST, STOR ...)

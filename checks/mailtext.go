@@ -16,9 +16,7 @@ const maxMailLines = 1000
 var (
 	errMailNoStartTLS   = errors.New("the server does not offer explicit TLS (STLS/STARTTLS)")
 	errMailNoLogin      = errors.New("the server offers no usable login on this connection")
-	errMailCredentials  = errors.New("the user name or password contains a line break or NUL")
 	errMailTooManyLines = errors.New("too many reply lines")
-	errMailTLSInjection = errors.New("data arrived before the TLS handshake started")
 )
 
 // mailConn is a line-based conversation (POP3, IMAP) over a check's Conn.
@@ -134,7 +132,7 @@ func saslPlain(user, pass string) string {
 // safeCredentials refuses credentials that would break a command line.
 func safeCredentials(user, pass string) error {
 	if strings.ContainsAny(user+pass, "\r\n\x00") {
-		return errMailCredentials
+		return ErrUnsafeCredentials
 	}
 	return nil
 }
@@ -218,7 +216,7 @@ func mailUsable(err error) bool {
 		return re.Status != "BYE"
 	}
 	return err == nil || errors.Is(err, errMailNoStartTLS) || errors.Is(err, errMailNoLogin) ||
-		errors.Is(err, errMailCredentials)
+		errors.Is(err, ErrUnsafeCredentials)
 }
 
 // open reads the greeting and the capabilities.
@@ -261,7 +259,7 @@ func (r *mailRun) explicitTLS() error {
 		err = r.d.startTLS(r.m)
 	}
 	if err == nil && r.m.tp.R.Buffered() > 0 {
-		err = errMailTLSInjection
+		err = tlsInjection()
 	}
 	if err != nil {
 		var re *ReplyError

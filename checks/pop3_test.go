@@ -267,7 +267,7 @@ func mailScenarios(t *testing.T, m *mailTest, mech string) {
 		}
 		t.Cleanup(func() { p.Close() })
 		r := m.run(t, ctx, p.Port(), checks.SecurityNone, "", sec)
-		f := wantFault(t, r[m.id], checks.FaultProtocol, checks.StageGreeting, 0)
+		f := wantFault(t, r[m.id], checks.FaultTooLong, checks.StageGreeting, 0)
 		if !errors.Is(f.Err, checks.ErrLineTooLong) {
 			t.Fatalf("endless line fault %v is not ErrLineTooLong", f.Err)
 		}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"net"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -406,4 +407,22 @@ func TestRealPOP3(t *testing.T) {
 	realMailCases(t, checks.POP3, "Dovecot",
 		func(d *realpeer.DovecotServer) int { return d.POP3 },
 		func(d *realpeer.DovecotServer) int { return d.POP3S })
+}
+
+// TestRealFTPDeleteDenied: vsftpd with cmds_denied=DELE keeps the test
+// file; the transfer check must say so (warning, the file's name, vsftpd's
+// own reply), never that it was deleted.
+func TestRealFTPDeleteDenied(t *testing.T) {
+	t.Parallel()
+	srv := realpeer.Vsftpd(t, realpeer.VsftpdOptions{DenyDelete: true})
+	results := runReal(t, realFTPTarget(srv, checks.SecurityNone, checks.FTPPassive), srv)
+	r := realStatus(t, results, checks.CheckTransfer, checks.StatusWarn)
+	tr := r.Transfer
+	if tr == nil || !tr.Left || tr.Deleted || !strings.HasPrefix(tr.DeleteReply, "550 Permission denied") ||
+		!slices.Contains(r.Warnings, checks.WarnFileLeft) {
+		t.Fatalf("transfer facts %+v, warnings %v", tr, r.Warnings)
+	}
+	if _, err := os.Stat(filepath.Join(srv.Dir, tr.RemoteName)); err != nil {
+		t.Errorf("the file the facts name is not on the server: %v", err)
+	}
 }

@@ -1,8 +1,6 @@
 package checks
 
 import (
-	"encoding/base64"
-	"strings"
 	"sync"
 	"time"
 )
@@ -146,6 +144,7 @@ func (r *Recorder) Fault() *Fault {
 func (r *Recorder) finish() Result {
 	r.mu.Lock()
 	if r.done {
+		r.redact.result(&r.res) // facts filled after the end are redacted too
 		snap := r.snapshotLocked()
 		r.mu.Unlock()
 		return snap
@@ -160,6 +159,7 @@ func (r *Recorder) finish() Result {
 	if !r.res.Started.IsZero() {
 		r.res.Duration = timeNow().Sub(r.res.Started)
 	}
+	r.redact.result(&r.res)
 	snap := r.snapshotLocked()
 	r.mu.Unlock()
 	r.notify(snap)
@@ -190,35 +190,4 @@ func (r *Recorder) snapshotLocked() Result {
 		res.Ports = append([]PortFacts{}, r.res.Ports...) // empty but set: the check ran
 	}
 	return res
-}
-
-// redactor removes a password, and the base64 forms login commands carry,
-// from any text before it is recorded.
-type redactor struct{ needles []string }
-
-func newRedactor(user string, s Secret) *redactor {
-	if !s.Given() {
-		return &redactor{}
-	}
-	p := s.Reveal()
-	enc := base64.StdEncoding.EncodeToString
-	needles := []string{
-		enc([]byte("\x00" + user + "\x00" + p)), // SASL PLAIN
-		enc([]byte(user + "\x00" + user + "\x00" + p)),
-		enc([]byte(p)), // SASL LOGIN
-		p,
-	}
-	return &redactor{needles: needles}
-}
-
-func (r *redactor) line(s string) string {
-	if r == nil {
-		return s
-	}
-	for _, n := range r.needles {
-		if n != "" {
-			s = strings.ReplaceAll(s, n, Hidden)
-		}
-	}
-	return s
 }

@@ -196,6 +196,10 @@ func (p *smtpProbe) startTLS() (secured, usable bool) {
 		p.failTLS(true, err)
 		return false, replied(err)
 	}
+	if p.wire.br.Buffered() > 0 {
+		p.failTLS(true, tlsInjection())
+		return false, false
+	}
 	p.rec.Step("STARTTLS", p.heard.last(), nil)
 	if p.s.Handshake(p.c, TLSModeExplicit) != nil {
 		return false, false

@@ -263,7 +263,7 @@ func TestSMTPGreetingFaults(t *testing.T) {
 	}{
 		{"busy", faultpeer.SMTPBusy, checks.FaultBusy, 0, nil, 0},
 		{"silence", faultpeer.SMTPSilent, checks.FaultTimeout, checks.WSAETIMEDOUT, nil, smtpTimeout},
-		{"endless", faultpeer.SMTPEndless, checks.FaultProtocol, 0, checks.ErrLineTooLong, 0},
+		{"endless", faultpeer.SMTPEndless, checks.FaultTooLong, 0, checks.ErrLineTooLong, 0},
 		{"drip", faultpeer.SMTPDrip, checks.FaultTimeout, checks.WSAETIMEDOUT, nil, smtpTimeout},
 		{"garbage", faultpeer.SMTPGarbage, checks.FaultProtocol, 0, checks.ErrNotGreeting, 0},
 	} {

@@ -84,7 +84,7 @@ func transferCheck(ctx context.Context, s *Session, passive bool) {
 		return
 	}
 	facts.RemoteName = name
-	defer func() { facts.Deleted = x.remove(ctx, rec, name) }()
+	defer x.cleanup(ctx, rec, facts)
 	if !x.upload(rec, name, facts) {
 		return
 	}
@@ -113,6 +113,8 @@ type transferConn struct {
 	// failure, after which it is out of step and not used again.
 	ctl    *Conn
 	ctlErr error
+	// ctlRead counts the bytes read since the last command.
+	ctlRead int64
 	// data is the latest data connection, dataErr the last failure to
 	// dial one; end bounds the upload in total (zero: no bound).
 	data    *transferData
@@ -285,15 +287,32 @@ func (x *transferConn) upload(rec *Recorder, name string, facts *TransferFacts) 
 	return true
 }
 
+// cleanup deletes the test file whatever happened before (upload failed,
+// stalled, cancelled) and records honestly when it could not: a DELE
+// refused or a cleanup connection that failed leaves the file, unless the
+// server then says it has no such file (a STOR refused before it created
+// one). A file that may remain is the warning WarnFileLeft with the
+// server's reply.
+func (x *transferConn) cleanup(ctx context.Context, rec *Recorder, facts *TransferFacts) {
+	deleted, reply := x.remove(ctx, rec, facts.RemoteName)
+	facts.Deleted = deleted
+	if deleted {
+		return
+	}
+	facts.DeleteReply, facts.Left = reply, true // redacted with the whole result
+	rec.Warn(WarnFileLeft)
+}
+
 // remove deletes the test file: on this connection while it is in step,
 // otherwise (cancelled, interrupted) on a fresh connection with a fresh
-// short context. It reports whether the server confirmed the delete.
-func (x *transferConn) remove(ctx context.Context, rec *Recorder, name string) bool {
+// short context. It reports whether the file is gone (deleted, or absent
+// after a refused delete) and, when not, the reply or error that says why.
+func (x *transferConn) remove(ctx context.Context, rec *Recorder, name string) (bool, string) {
 	if x.usable() {
 		err := x.sc.Delete(name)
 		if err == nil || x.usable() {
 			rec.Step("DELE", "", err)
-			return err == nil
+			return x.gone(rec, name, err)
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 4*x.s.Target.Timeout)
@@ -301,12 +320,38 @@ func (x *transferConn) remove(ctx context.Context, rec *Recorder, name string) b
 	y, _, err := dialTransfer(ctx, x.s, rec)
 	if err != nil {
 		rec.Step("cleanup login", "", err)
-		return false
+		return false, errText(err)
 	}
 	defer y.close()
 	err = y.sc.Delete(name)
 	rec.Step("DELE (new connection)", "", err)
-	return err == nil
+	return y.gone(rec, name, err)
+}
+
+// gone judges a DELE's outcome: done, or refused while the file is not
+// there (SIZE or NLST say so); otherwise the refusal is the reason.
+func (x *transferConn) gone(rec *Recorder, name string, err error) (bool, string) {
+	if err == nil {
+		return true, ""
+	}
+	if ftpCode(err) == 0 || !x.usable() {
+		return false, errText(err)
+	}
+	exists, how, xerr := x.exists(name)
+	if xerr == nil && !exists {
+		rec.Step("absent", name+" ("+how+")", nil)
+		return true, ""
+	}
+	return false, errText(err)
+}
+
+// errText is an FTP refusal as "code text", any other error as its message.
+func errText(err error) string {
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		return replyLine(te.Code, te.Msg)
+	}
+	return err.Error()
 }
 
 // transferCtl is the control connection under the library: each write (a
@@ -319,13 +364,19 @@ type transferCtl struct {
 
 func (c transferCtl) Write(p []byte) (int, error) {
 	c.Arm()
+	c.x.ctlRead = 0
 	n, err := c.Conn.Write(p)
 	c.fail(err)
 	return n, err
 }
 
+// Read bounds the reply to each command to MaxReply bytes: the library
+// reads lines and multi-line replies without a limit.
 func (c transferCtl) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
+	if c.x.ctlRead += int64(n); c.x.ctlRead > MaxReply && err == nil {
+		err = ErrReplyTooLong
+	}
 	c.fail(err)
 	return n, err
 }
@@ -337,17 +388,20 @@ func (c transferCtl) fail(err error) {
 }
 
 // transferData is a data connection under the library: every read and
-// write is a step of its own (the upload's writes also within the
-// transfer's total bound), it counts the bytes written, keeps the first
+// write is a step of its own (the upload's writes within the transfer's
+// total bound, a listing's reads within one of their own), it counts the bytes written, keeps the first
 // failure, and closes TLS gracefully.
 type transferData struct {
-	net.Conn            // tls or c
-	c         *Conn     // the TCP connection under the step deadlines
-	tls       *tls.Conn // nil for a plain data connection
-	x         *transferConn
-	sent      int64
-	start     time.Time // the first write
-	connected bool      // the TLS handshake (if any) succeeded
+	net.Conn           // tls or c
+	c        *Conn     // the TCP connection under the step deadlines
+	tls      *tls.Conn // nil for a plain data connection
+	x        *transferConn
+	sent     int64
+	start    time.Time // the first write
+	// readEnd bounds a listing read (NLST) as countLines does: one
+	// timeout plus its bytes at transferMinRate.
+	readEnd   time.Time
+	connected bool // the TLS handshake (if any) succeeded
 	err       error
 }
 
@@ -363,8 +417,12 @@ func (d *transferData) Write(p []byte) (int, error) {
 }
 
 func (d *transferData) Read(p []byte) (int, error) {
-	d.arm(d.c.Timeout())
+	if d.readEnd.IsZero() {
+		d.readEnd = timeNow().Add(d.c.Timeout())
+	}
+	d.arm(min(d.c.Timeout(), d.readEnd.Sub(timeNow())))
 	n, err := d.Conn.Read(p)
+	d.readEnd = d.readEnd.Add(time.Duration(n) * time.Second / transferMinRate)
 	d.x.log.skip += n // a listing reaches the debug output: not a transcript line
 	if !errors.Is(err, io.EOF) {
 		d.fail(err)

@@ -3,6 +3,7 @@ package checks_test
 import (
 	"context"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -54,7 +55,10 @@ func TestFTPTransferStall(t *testing.T) {
 	}
 }
 
-func TestFTPTransferCancel(t *testing.T) {
+// cancelUpload runs a big upload to a peer that stalls it and cancels the
+// run 200 ms after the transfer check starts.
+func cancelUpload(t *testing.T, opts faultpeer.FTPOptions) ([]checks.Result, *faultpeer.FTPState) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	obs := func(r checks.Result) {
@@ -62,8 +66,9 @@ func TestFTPTransferCancel(t *testing.T) {
 			time.AfterFunc(200*time.Millisecond, cancel)
 		}
 	}
-	res, st := runFTP(t, ftpCase{
-		opts: faultpeer.FTPOptions{StallAfter: 64 << 10},
+	opts.StallAfter = 64 << 10
+	return runFTP(t, ftpCase{
+		opts: opts,
 		target: func(tg *checks.Target) {
 			tg.TransferSize = bigTransfer
 			tg.Timeout = 10 * time.Second
@@ -71,6 +76,10 @@ func TestFTPTransferCancel(t *testing.T) {
 		ropt: checks.Options{Observer: obs},
 		ctx:  ctx,
 	})
+}
+
+func TestFTPTransferCancel(t *testing.T) {
+	res, st := cancelUpload(t, faultpeer.FTPOptions{})
 	r := result(t, res, checks.CheckTransfer)
 	f := wantFaultCode(t, r, checks.FaultCanceled, checks.StageDataTransfer, 0, 0)
 	if f.Offset <= 0 || !r.Transfer.Deleted {
@@ -223,4 +232,61 @@ func BenchmarkRawCopy(b *testing.B) {
 		c.Close()
 		<-done
 	}
+}
+
+// TestFTPTransferDeleteRefused: a DELE answered 550 leaves the test file on
+// the server; the transfer check must say so (warning, Left, the reply),
+// never that it was deleted.
+func TestFTPTransferDeleteRefused(t *testing.T) {
+	res, st := runFTP(t, ftpCase{opts: faultpeer.FTPOptions{DeleteRefused: true}})
+	r := result(t, res, checks.CheckTransfer)
+	wantStatus(t, r, checks.StatusWarn)
+	tr := r.Transfer
+	if tr == nil || tr.Deleted || !tr.Left || !strings.HasPrefix(tr.DeleteReply, "550 Delete operation failed") ||
+		!slices.Contains(r.Warnings, checks.WarnFileLeft) {
+		t.Fatalf("facts %+v, warnings %v", tr, r.Warnings)
+	}
+	if files := st.Files(); len(files) != 1 || files[0] != tr.RemoteName {
+		t.Errorf("files on the server %v, facts name %q", files, tr.RemoteName)
+	}
+}
+
+// TestFTPTransferRefusedStorNotLeft: a STOR refused before any file was
+// created, then DELE 550: SIZE says the file is absent, so nothing is left.
+func TestFTPTransferRefusedStorNotLeft(t *testing.T) {
+	res, st := runFTP(t, ftpCase{opts: faultpeer.FTPOptions{StoreRefused: true}})
+	r := result(t, res, checks.CheckTransfer)
+	wantStatus(t, r, checks.StatusFail)
+	if tr := r.Transfer; tr == nil || !tr.Deleted || tr.Left || slices.Contains(r.Warnings, checks.WarnFileLeft) {
+		t.Fatalf("facts %+v, warnings %v", tr, r.Warnings)
+	}
+	if files := st.Files(); len(files) != 0 {
+		t.Errorf("files left: %v", files)
+	}
+}
+
+// TestFTPTransferCancelDeleteRefused: a run cancelled during the upload
+// still tries to delete the file on a fresh connection; when the server
+// refuses, the facts say the file was left, with the reply.
+func TestFTPTransferCancelDeleteRefused(t *testing.T) {
+	res, st := cancelUpload(t, faultpeer.FTPOptions{DeleteRefused: true})
+	r := result(t, res, checks.CheckTransfer)
+	wantFaultCode(t, r, checks.FaultCanceled, checks.StageDataTransfer, 0, 0)
+	tr := r.Transfer
+	if files := st.Files(); len(files) != 1 || tr == nil || !tr.Left || tr.RemoteName != files[0] ||
+		!strings.HasPrefix(tr.DeleteReply, "550 ") || !slices.Contains(r.Warnings, checks.WarnFileLeft) {
+		t.Fatalf("files %v, facts %+v, warnings %v", files, tr, r.Warnings)
+	}
+	if !hasLine(stepNames(r), "DELE (new connection)") {
+		t.Errorf("no delete on a fresh connection: %+v", r.Steps)
+	}
+}
+
+// stepNames lists the names of a result's steps.
+func stepNames(r *checks.Result) []string {
+	var names []string
+	for _, s := range r.Steps {
+		names = append(names, s.Name)
+	}
+	return names
 }

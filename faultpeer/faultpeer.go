@@ -1,7 +1,9 @@
 // Package faultpeer runs misbehaving servers on loopback: peers that refuse,
 // stay silent, reset at a chosen stage, close and then read, answer 421,
 // send endless lines, drip one byte a second, send garbage, name a foreign
-// PASV address or reset an upload after N bytes. The tests of package checks
+// PASV address or reset an upload after N bytes, echo the credentials they
+// received, refuse to delete an uploaded file; Hostile serves the same
+// misbehaviour in the words of each service. The tests of package checks
 // use them to produce exact faults, and practice mode starts them so a user
 // can see a diagnosis without a broken server of their own. It is a package
 // of its own so that both share the very same peers.

@@ -25,10 +25,11 @@ const (
 	MailGarbage                             // greets with another protocol's banner
 	MailNoStartTLS                          // never offers STLS/STARTTLS and refuses it
 	MailCloseAfterGreeting                  // greets, then closes (FIN)
+	MailEchoLogin                           // refuses every login quoting the command (and SASL blob) it received
 )
 
 var mailFaultNames = [...]string{"healthy", "bad-password", "busy", "reset-greeting", "reset-after-capa",
-	"reset-login", "silence", "garbage", "no-starttls", "close-after-greeting"}
+	"reset-login", "silence", "garbage", "no-starttls", "close-after-greeting", "echo-login"}
 
 // String names the fault ("healthy", "bad-password", "busy", ...).
 func (f MailFault) String() string {
@@ -101,6 +102,7 @@ type mailDialog struct {
 	secure    bool
 	resetNext bool
 	user      string
+	sasl      string // the last SASL PLAIN response received
 }
 
 func (d *mailDialog) send(s string) bool {
@@ -130,7 +132,24 @@ func (d *mailDialog) offersTLS() bool {
 func (d *mailDialog) loginAllowed() bool { return !d.o.OAuthOnly && (d.secure || !d.o.LoginDisabled) }
 
 func (d *mailDialog) accepts(user, pass string) bool {
-	return d.o.Fault != MailBadPassword && user == MailUser && pass == MailPassword
+	return d.o.Fault != MailBadPassword && d.o.Fault != MailEchoLogin && user == MailUser && pass == MailPassword
+}
+
+// refusal is the reply to a failed login: the protocol's own words, or
+// for MailEchoLogin the command and SASL response as received.
+func (d *mailDialog) refusal(plain, line string) string {
+	if d.o.Fault != MailEchoLogin {
+		return plain
+	}
+	status := "-ERR" // POP3; IMAP keeps its tag and NO
+	if !strings.HasPrefix(plain, status) {
+		status = strings.Join(strings.Fields(plain)[:2], " ")
+	}
+	echo := line
+	if d.sasl != "" {
+		echo += " " + d.sasl
+	}
+	return status + " [AUTH] Login incorrect for " + echo + "\r\n"
 }
 
 // saslPlain reads a SASL PLAIN response (the initial one, or after a "+"
@@ -142,6 +161,7 @@ func (d *mailDialog) saslPlain(initial string) bool {
 		}
 		initial, _ = d.readLine()
 	}
+	d.sasl = initial
 	raw, err := base64.StdEncoding.DecodeString(initial)
 	parts := bytes.Split(raw, []byte{0})
 	return err == nil && len(parts) == 3 && d.accepts(string(parts[1]), string(parts[2]))
@@ -265,7 +285,7 @@ func pop3Answer(d *mailDialog, line string) (string, mailNext) {
 			Verb(line) == "AUTH" && strings.EqualFold(Verb(arg), "PLAIN") && d.saslPlain(strings.TrimSpace(arg[5:])):
 			return "+OK Logged in.\r\n", mailGoOn
 		}
-		return "-ERR [AUTH] Authentication failed.\r\n", mailGoOn
+		return d.refusal("-ERR [AUTH] Authentication failed.\r\n", line), mailGoOn
 	case "QUIT":
 		return "+OK Logging out.\r\n", mailStop
 	case "NOOP":
@@ -315,7 +335,7 @@ func imapAnswer(d *mailDialog, line string) (string, mailNext) {
 			Verb(cmd) == "AUTHENTICATE" && strings.EqualFold(Verb(arg), "PLAIN") && d.saslPlain(strings.TrimSpace(arg[5:])):
 			return ok, mailGoOn
 		}
-		return no, mailGoOn
+		return d.refusal(no, line), mailGoOn
 	case "LOGOUT":
 		return "* BYE Logging out\r\n" + ok, mailStop
 	case "NOOP":

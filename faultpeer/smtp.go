@@ -1,8 +1,10 @@
 package faultpeer
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
+	"encoding/base64"
 	"errors"
 	"io"
 	"log"
@@ -43,6 +45,7 @@ const (
 	SMTPEndless                             // a greeting line that never ends
 	SMTPDrip                                // the greeting one byte per second
 	SMTPGarbage                             // a greeting that is not SMTP
+	SMTPEchoAuth                            // refuses AUTH quoting the credentials it received (PLAIN blob, LOGIN lines)
 )
 
 // Relay is how an SMTP peer answers RCPT TO a foreign domain.
@@ -146,6 +149,8 @@ func serveSMTP(c net.Conn, o SMTPOptions, done <-chan struct{}) {
 		Endless(c, "220 ")
 	case SMTPDrip:
 		Drip(c, smtpGreeting, time.Second, done)
+	case SMTPEchoAuth:
+		echoSMTP(c, o.Mechanisms)
 	case SMTPGarbage:
 		if _, err := c.Write([]byte("\xff\xfb\x01\x00garbage\x7f\r\n")); err == nil {
 			Silence(c, done)
@@ -221,6 +226,75 @@ func (g *greetingConn) CloseWrite() error {
 		return cw.CloseWrite()
 	}
 	return nil
+}
+
+// echoSMTP offers the AUTH mechanisms (PLAIN, LOGIN) and refuses every login with a 535
+// that quotes what the client sent: the PLAIN blob, or the base64 user and
+// password lines of LOGIN and the password they decode to, as a careless
+// server's log-style reply would.
+func echoSMTP(c net.Conn, mechs []string) {
+	if _, err := io.WriteString(c, smtpGreeting); err != nil {
+		return
+	}
+	r := bufio.NewReader(c)
+	ask := func(prompt string) string {
+		if _, err := io.WriteString(c, prompt); err != nil {
+			return ""
+		}
+		line, _ := r.ReadString('\n')
+		return strings.TrimRight(line, "\r\n")
+	}
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		cmd := strings.TrimRight(line, "\r\n")
+		fields := strings.Fields(cmd)
+		var out string
+		switch Verb(cmd) {
+		case "EHLO":
+			out = "250-faultpeer\r\n250 AUTH " + strings.Join(mechs, " ") + "\r\n"
+		case "HELO", "NOOP", "RSET":
+			out = "250 2.0.0 OK\r\n"
+		case "QUIT":
+			_, _ = io.WriteString(c, "221 2.0.0 Bye\r\n")
+			return
+		case "AUTH":
+			out = "535 5.7.8 Authentication failed [" + echoAuth(fields, ask) + "]\r\n"
+		default:
+			out = "502 5.5.2 not here\r\n"
+		}
+		if _, err := io.WriteString(c, out); err != nil {
+			return
+		}
+	}
+}
+
+// echoAuth runs an AUTH exchange and returns everything the client sent.
+func echoAuth(fields []string, ask func(prompt string) string) string {
+	if len(fields) < 2 {
+		return strings.Join(fields, " ")
+	}
+	// The initial response on the AUTH line, or the answer to a prompt.
+	initial := func(prompt string) string {
+		if len(fields) > 2 {
+			return fields[2]
+		}
+		return ask(prompt)
+	}
+	switch strings.ToUpper(fields[1]) {
+	case "PLAIN":
+		blob := initial("334 \r\n")
+		raw, _ := base64.StdEncoding.DecodeString(blob)
+		return "AUTH PLAIN " + blob + " = " + strings.ReplaceAll(string(raw), "\x00", " ")
+	case "LOGIN":
+		user := initial("334 VXNlcm5hbWU6\r\n")
+		pass := ask("334 UGFzc3dvcmQ6\r\n")
+		raw, _ := base64.StdEncoding.DecodeString(pass)
+		return "AUTH LOGIN " + user + " " + pass + " = " + string(raw)
+	}
+	return strings.Join(fields, " ")
 }
 
 // serveGoSMTP serves one connection with a go-smtp server of its own, so

@@ -37,6 +37,7 @@ func Diagnose(t checks.Target, results []checks.Result) []Finding {
 	}
 	d.providerSettings()
 	rankFindings(d.out)
+	fileLeft(d.out, d.rs)
 	return d.out
 }
 
@@ -119,7 +120,9 @@ func DiagnoseRuns(t checks.Target, runs [][]checks.Result, started []time.Time) 
 		}
 	}
 	if len(evidence) == 0 {
-		return Diagnose(t, runs[len(runs)-1])
+		out := Diagnose(t, runs[len(runs)-1])
+		fileLeft(out, runs...)
+		return out
 	}
 	last := Diagnose(t, runs[lastFail])
 	base := newDiag(t, runs[lastFail]).base
@@ -127,7 +130,9 @@ func DiagnoseRuns(t checks.Target, runs [][]checks.Result, started []time.Time) 
 	f.Facts["failures"] = strings.Join(failures, ", ")
 	f.Facts["runs"] = strconv.Itoa(len(runs))
 	f.Facts["failed_runs"] = strconv.Itoa(countFailing(runs))
-	return append([]Finding{f}, last...)
+	out := append([]Finding{f}, last...)
+	fileLeft(out, runs...)
+	return out
 }
 
 func countFailing(runs [][]checks.Result) int {
@@ -284,24 +289,32 @@ func (d *diag) fallback() {
 		f := d.finding(ConnectionAborted, Low, fs[0].id)
 		d.lastReply(&f, fs[0])
 		f.Variant = map[string]string{"": "other", "reply": "other-reply"}[f.Variant]
+		if fs[0].f.Kind == checks.FaultLocal {
+			// Nothing was sent: the settings, not the server, are the cause.
+			f.Variant, f.Steps = "local", []string{"cause.connection-aborted.step.local"}
+		}
 		f.Facts["kind"] = string(fs[0].f.Kind)
 		f.Missing = []string{"missing.unexplained"}
 		d.add(f, fs[0].f)
 		return
 	}
 	f := d.finding(NoProblemFound, High)
+	canceled := false
 	for _, r := range d.rs {
 		switch {
 		case r.Status == checks.StatusPass || r.Status == checks.StatusWarn:
 			f.Evidence = append(f.Evidence, string(r.ID))
 		case r.Skipped == checks.SkipCanceled || r.Status == checks.StatusPending || r.Status == checks.StatusFail:
-			f.Confidence, f.Missing = Low, []string{"missing.canceled"}
+			canceled = true
 		case r.ID == checks.CheckAuth && r.Skipped == checks.SkipNoCredentials && f.Confidence == High:
 			f.Confidence, f.Missing = Medium, []string{"missing.login"}
 		}
 	}
-	if len(f.Evidence) == 0 {
-		f.Confidence, f.Missing = Low, []string{"missing.canceled"}
+	if canceled || len(f.Evidence) == 0 {
+		// A run stopped before its end has its own headline: not every
+		// check passed, most did not run.
+		f.Confidence, f.Missing, f.Variant = Low, []string{"missing.canceled"}, "canceled"
+		f.Steps = []string{"cause.no-problem-found.step.canceled", "cause.no-problem-found.step3"}
 	}
 	d.add(f)
 }

@@ -1,6 +1,7 @@
 package wizard
 
-// Rules of the transfer and the session: server-busy, greeting-timeout, transfer-interrupted, transfer-slow, connection-reset, connection-aborted.
+// Rules of the transfer and the session: server-busy, greeting-timeout, transfer-interrupted, transfer-slow, connection-reset, connection-aborted,
+// and the test file the transfer could not delete.
 
 import (
 	"fmt"
@@ -147,3 +148,44 @@ func (d *diag) lastReply(f *Finding, x idFault) {
 		f.Variant = "reply"
 	}
 }
+
+// fileLeftStep is the remediation step that names a test file left on the
+// server; a report whose findings carry it names a problem (exit 1).
+const fileLeftStep = "cause.transfer.file-left.step"
+
+// fileLeft: a test file the transfer check could not delete is named in
+// the first finding, whatever it is: its name and the server's reply, and
+// a first step to delete it by hand. A run that would otherwise say
+// no-problem-found says so in its title and explanation (variant
+// file-left, medium confidence: the check itself left something behind).
+// With --repeat every run's file is named, not only the diagnosed run's.
+func fileLeft(out []Finding, runs ...[]checks.Result) {
+	var names, replies []string
+	for _, run := range runs {
+		if r := checks.Find(run, checks.CheckTransfer); r != nil && r.Transfer != nil && r.Transfer.Left &&
+			!slices.Contains(names, r.Transfer.RemoteName) {
+			names, replies = append(names, r.Transfer.RemoteName), append(replies, r.Transfer.DeleteReply)
+		}
+	}
+	if len(names) == 0 || len(out) == 0 {
+		return
+	}
+	f := &out[0]
+	f.Facts["file"], f.Facts["delete_reply"] = strings.Join(names, ", "), replies[len(replies)-1]
+	f.Evidence = appendID(f.Evidence, checks.CheckTransfer)
+	if len(f.Steps) == 0 {
+		f.Steps = steps(f.Cause)
+	}
+	if !slices.Contains(f.Steps, fileLeftStep) {
+		f.Steps = append([]string{fileLeftStep}, f.Steps...)
+	}
+	if f.Cause == NoProblemFound && f.Variant == "" {
+		f.Variant = "file-left"
+		if f.Confidence == High {
+			f.Confidence = Medium
+		}
+	}
+}
+
+// leavesFile reports whether a finding names a test file left on the server.
+func (f Finding) leavesFile() bool { return slices.Contains(f.Steps, fileLeftStep) }

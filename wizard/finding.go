@@ -46,11 +46,18 @@ type Finding struct {
 }
 
 // args turns the facts into T's name, value pairs. A value that has a text
-// fact.<name>.<value> in l (a stage, a security mode) is shown in its words.
+// fact.<name>.<value> in l (a stage, a security mode) is shown in its
+// words, the service's own words first (fact.<name>.<value>.<service>:
+// FTP's hello stage is FEAT/SYST, not EHLO).
 func (f Finding) args(l Lang) []any {
 	out := make([]any, 0, 2*len(f.Facts))
+	svc := strings.ToLower(f.Facts["service"])
 	for k, v := range f.Facts {
-		if key := "fact." + k + "." + v; l.Has(key) {
+		key := "fact." + k + "." + v
+		if l.Has(key + "." + svc) {
+			key += "." + svc
+		}
+		if l.Has(key) {
 			v = l.T(key)
 		}
 		out = append(out, k, v)
@@ -58,8 +65,15 @@ func (f Finding) args(l Lang) []any {
 	return out
 }
 
-// Title is the finding's short title in l.
-func (f Finding) Title(l Lang) string { return l.T("cause."+string(f.Cause)+".title", f.args(l)...) }
+// Title is the finding's short title in l: the variant's own title,
+// cause.<id>.title.<variant>, where it has one.
+func (f Finding) Title(l Lang) string {
+	key := "cause." + string(f.Cause) + ".title"
+	if f.Variant != "" && l.Has(key+"."+f.Variant) {
+		key += "." + f.Variant
+	}
+	return l.T(key, f.args(l)...)
+}
 
 // Explanation is the plain-language explanation quoting the evidence, in l.
 func (f Finding) Explanation(l Lang) string {

@@ -30,7 +30,10 @@ type view struct {
 type row struct{ Key, Value string }
 
 type viewFinding struct {
-	Cause       Cause
+	Cause Cause
+	// OK marks a plain no-problem-found: every check passed (not a
+	// cancelled run, no test file left), shown in green.
+	OK          bool
 	Title       string
 	Confidence  string
 	Explanation string
@@ -64,7 +67,7 @@ func (r *Report) view(l Lang) view {
 	v.Heading = l.T("report.heading", "service", strings.ToUpper(string(t.Service)), "host", displayHost(r.Target.Host, l), "port", t.Port)
 	v.Created = r.Created.Format("2006-01-02 15:04:05 MST")
 	for _, f := range r.Findings {
-		vf := viewFinding{Cause: f.Cause, Title: f.Title(l), Confidence: l.T("confidence." + string(f.Confidence)),
+		vf := viewFinding{Cause: f.Cause, OK: f.Cause == NoProblemFound && f.Variant == "", Title: f.Title(l), Confidence: l.T("confidence." + string(f.Confidence)),
 			Explanation: f.Explanation(l), Steps: f.Remediation(l), Evidence: strings.Join(f.Evidence, ", ")}
 		for _, m := range f.Missing {
 			vf.Missing = append(vf.Missing, l.T(m))
@@ -403,7 +406,7 @@ details{margin:.3rem 0}@media print{details{display:block}details>*{display:bloc
 <h1>{{.Heading}}</h1><div class="meta">{{.Created}}</div>
 {{range $i, $f := .Findings}}
 {{if eq $i 1}}<h2>{{call $.Label "other_findings"}}</h2>{{end}}
-<div class="cause{{if eq $f.Cause "no-problem-found"}} ok{{end}}">
+<div class="cause{{if $f.OK}} ok{{end}}">
 <h3>{{if eq $i 0}}{{call $.Label "likely_cause"}}: {{end}}{{$f.Title}}</h3>
 <p>{{$f.Explanation}}</p>
 <ol>{{range $f.Steps}}<li>{{.}}</li>{{end}}</ol>

@@ -125,11 +125,12 @@ func NewRunRecord(started time.Time, results []checks.Result) RunRecord {
 	return rec
 }
 
-// Problem reports whether the report names anything wrong (exit status 1).
+// Problem reports whether the report names anything wrong (exit status 1),
+// a test file the tool could not delete included.
 func (r *Report) Problem() bool {
 	for _, f := range r.Findings {
-		if f.Cause != NoProblemFound {
-			return true
+		if f.Cause != NoProblemFound || f.leavesFile() {
+			return true // a test file left on the server is a problem too
 		}
 	}
 	for _, res := range r.Results {
@@ -168,7 +169,14 @@ func (r *Report) Render(l Lang, f Format) ([]byte, error) {
 	return nil, fmt.Errorf("unknown report format %q", f)
 }
 
-// JSON report, version 1 of the contract in cli-and-report.md.
+// JSON report, version 1 of the contract in cli-and-report.md, extended:
+//   - fault.kind also "too-long" (a line, a reply or more reply lines than
+//     any real server sends), "local" (the tool refused to send the user
+//     name or password: a line break) and "canceled";
+//   - the transfer check's facts "left" (the test file may remain on the
+//     server, also warning "test-file-left") and "delete_reply" (the
+//     server's answer to DELE, or why the cleanup could not log in).
+//   - a cancelled run's no-problem-found has its own title and explanation.
 
 type jsonReport struct {
 	Format      string        `json:"format"`

@@ -36,7 +36,17 @@ func FaultText(f *checks.Fault, l Lang) string {
 }
 
 // CheckSummary is the one-line result of a check in l, from its facts.
+// A test file the transfer check could not delete is named, with the
+// server's reply, whatever the check's status.
 func CheckSummary(r checks.Result, l Lang) string {
+	s := checkSummary(r, l)
+	if tf := r.Transfer; tf != nil && tf.Left {
+		s = strings.TrimSpace(s + " " + l.T("summary.transfer.left", "file", tf.RemoteName, "reply", tf.DeleteReply))
+	}
+	return s
+}
+
+func checkSummary(r checks.Result, l Lang) string {
 	switch r.Status {
 	case checks.StatusSkip:
 		return l.T("skip." + string(r.Skipped))
@@ -105,8 +115,12 @@ func passSummary(r checks.Result, l Lang) string {
 		}
 		return l.T("summary.data.ok", "command", r.Data.Command, "used", r.Data.Used, "entries", r.Data.Entries)
 	case r.Transfer != nil:
-		return l.T("summary.transfer.ok", "size", Bytes(r.Transfer.Size), "time", ms(r.Transfer.Duration),
+		s := l.T("summary.transfer.ok", "size", Bytes(r.Transfer.Size), "time", ms(r.Transfer.Duration),
 			"rate", Bytes(int64(r.Transfer.BytesPerSecond)))
+		if r.Transfer.Deleted {
+			s += " " + l.T("summary.transfer.deleted")
+		}
+		return s
 	case r.Server != nil:
 		return serverSummary(r.Server, l)
 	case r.Provider != nil:

@@ -22,6 +22,9 @@ import (
 type VsftpdOptions struct {
 	PassiveOnly bool // port_enable=NO: PORT/EPRT refused
 	ActiveOnly  bool // pasv_enable=NO: PASV/EPSV answered 550
+	// DenyDelete sets cmds_denied=DELE: DELE is answered "550 Permission
+	// denied." and the file stays, as on an upload-only account.
+	DenyDelete bool
 	// MaxClients > 0 sets max_clients: one connection more is greeted 421.
 	MaxClients int
 	// MaxPerIP > 0 sets max_per_ip: one connection more from the same
@@ -85,6 +88,9 @@ func Vsftpd(t testing.TB, o VsftpdOptions) *Server {
 			}
 			if o.ActiveOnly {
 				lines = append(lines, "pasv_enable=NO")
+			}
+			if o.DenyDelete {
+				lines = append(lines, "cmds_denied=DELE")
 			}
 			if o.MaxClients > 0 {
 				lines = append(lines, "max_clients="+strconv.Itoa(o.MaxClients))
