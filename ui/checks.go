@@ -22,7 +22,7 @@ type checksPage struct {
 	rows     []*checkRow
 	status   *widget.Label
 	progress *widget.ProgressBar
-	cancel   *widget.Button
+	cancel   *escButton
 	watch    *watchControl
 	timeline *fyne.Container
 	lang     wizard.Lang
@@ -40,11 +40,14 @@ func (w *Window) newChecksPage(st wizard.State) *checksPage {
 	}
 	p.status = widget.NewLabel("")
 	p.progress = widget.NewProgressBar()
-	p.cancel = widget.NewButtonWithIcon(l.T("ui.checks.cancel"), theme.CancelIcon(), w.onCancel)
+	p.cancel = w.newButton(l.T("ui.checks.cancel"), theme.CancelIcon(), w.onCancel)
 	p.cancel.Importance = widget.DangerImportance
 	p.watch = w.newWatchControl(st)
 	f := st.Form
-	top := container.NewVBox(headingLabel(l.T("ui.checks.heading", "service", serviceName(l, f.Service), "host", f.Host, "port", f.Port)), p.status)
+	top := container.NewVBox(headingLabel(l.T("ui.checks.heading", "service", serviceName(l, f.Service), "host", shorten(f.Host), "port", f.Port)), p.status)
+	if st.Practice != "" {
+		top.Objects = append([]fyne.CanvasObject{practiceBanner(st, l)}, top.Objects...)
+	}
 	bottom := container.NewVBox(p.progress, container.NewBorder(nil, nil, p.watch.content, p.cancel))
 	p.content = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(container.NewVBox(list, p.timeline)))
 	return p

@@ -52,9 +52,10 @@ const (
 	FieldSize = "transfer_size"
 )
 
-// Validate parses the form. Problems maps a field to a message in l; only
-// the port and the size block a run: an empty or odd host is what the user
-// has, and the checks diagnose it.
+// Validate parses the form. Problems maps a field to a message in l; the
+// port, the size and an invalid host block a run: an empty host is what
+// the user has (a pasted Outlook message with "Server: ''"), and the checks
+// diagnose it.
 func (f Form) Validate(l Lang) (t checks.Target, problems map[string]string, ok bool) {
 	problems = map[string]string{}
 	t = checks.Target{Service: f.Service, Host: f.Host, Security: f.Security, FTPMode: f.FTPMode, User: strings.TrimSpace(f.User),
@@ -81,11 +82,38 @@ func (f Form) Validate(l Lang) (t checks.Target, problems map[string]string, ok 
 	if strings.TrimSpace(f.Host) == "" {
 		problems[FieldHost] = l.T("form.host.empty")
 	} else if host, _, changes, problem := checks.CleanHost(f.Host); problem != "" {
-		problems[FieldHost] = l.T("form.host.invalid")
+		problems[FieldHost] = hostProblem(f.Host, l)
+		ok = false
+	} else if len(changes) == 1 && changes[0] == checks.ChangeIDN {
+		problems[FieldHost] = l.T("window.host.idn", "host", host)
 	} else if len(changes) > 0 {
 		problems[FieldHost] = l.T("form.host.cleaned", "host", host)
 	}
 	return t, problems, ok
+}
+
+// HostError reports whether the form's host problem blocks a run (an
+// invalid name) rather than being a note (cleaned) or what the checks
+// diagnose (empty).
+func (f Form) HostError() bool {
+	_, _, _, problem := checks.CleanHost(f.Host)
+	return problem == checks.InputInvalid
+}
+
+// hostProblem says in l why a host cannot be used.
+func hostProblem(raw string, l Lang) string {
+	reason, suggestion, n := checks.HostTrouble(raw)
+	switch {
+	case reason == checks.HostSpace && suggestion != "":
+		return l.T("window.host.space.suggest", "host", suggestion)
+	case reason == checks.HostSpace:
+		return l.T("window.host.space")
+	case reason == checks.HostTooLong:
+		return l.T("window.host.too_long", "n", n, "max", checks.MaxHostLength)
+	case reason == checks.HostLabelTooLong:
+		return l.T("window.host.label_too_long", "n", n, "max", checks.MaxLabelLength)
+	}
+	return l.T("form.host.invalid")
 }
 
 // CheckView is one line of the checks page.
@@ -272,6 +300,26 @@ func (s *Session) Back() {
 		}
 		if st.Step == StepChecks {
 			st.Step = StepAccount
+		}
+	})
+}
+
+// GoTo returns to a step already visited: the start page (what was
+// recognised and any practice servers are dropped, the form is kept) or
+// the account page. A run is cancelled first; a later step is refused.
+func (s *Session) GoTo(step Step) {
+	if step > StepAccount || step >= s.State().Step {
+		return
+	}
+	s.Cancel()
+	s.Wait()
+	if step == StepStart {
+		s.stopPractice()
+	}
+	s.update(func(st *State) {
+		st.Step, st.Error = step, ""
+		if step == StepStart {
+			st.Pasted, st.Report, st.Checks, st.Timeline = nil, nil, nil, nil
 		}
 	})
 }
@@ -487,6 +535,10 @@ func (s *Session) SaveReport(path string, f Format) error {
 	})
 	return err
 }
+
+// ClearError forgets the message of the last failed action (a later action
+// succeeded).
+func (s *Session) ClearError() { s.update(func(st *State) { st.Error = "" }) }
 
 type reportError string
 
