@@ -54,7 +54,7 @@ const (
 
 // Validate parses the form. Problems maps a field to a message in l; the
 // port, the size and an invalid host block a run: an empty host is what
-// the user has (a pasted Outlook message with "Server: ”"), and the checks
+// the user has (a pasted Outlook message with an empty server), and the checks
 // diagnose it.
 func (f Form) Validate(l Lang) (t checks.Target, problems map[string]string, ok bool) {
 	problems = map[string]string{}
