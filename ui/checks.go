@@ -44,9 +44,13 @@ func (w *Window) newChecksPage(st wizard.State) *checksPage {
 	p.cancel.Importance = widget.DangerImportance
 	p.watch = w.newWatchControl(st)
 	f := st.Form
-	top := container.NewVBox(headingLabel(l.T("ui.checks.heading", "service", serviceName(l, f.Service), "host", shorten(f.Host), "port", f.Port)), p.status)
-	if st.Practice != "" {
-		top.Objects = append([]fyne.CanvasObject{practiceBanner(st, l)}, top.Objects...)
+	heading := l.T("ui.checks.heading", "service", serviceName(l, f.Service), "host", shorten(f.Host), "port", f.Port)
+	if sim := st.Simulated; sim != nil {
+		heading = l.T("window.checks.practice_heading", "service", serviceName(l, f.Service), "port", sim.Ports[0].Port, "address", sim.Ports[0].Address)
+	}
+	top := container.NewVBox(headingLabel(heading), p.status)
+	if st.Simulated != nil {
+		top.Objects = append([]fyne.CanvasObject{practiceBanner(st.Simulated, l)}, top.Objects...)
 	}
 	bottom := container.NewVBox(p.progress, container.NewBorder(nil, nil, p.watch.content, p.cancel))
 	p.content = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(container.NewVBox(list, p.timeline)))

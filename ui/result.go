@@ -86,8 +86,8 @@ func (w *Window) newResultPage(st wizard.State) *resultPage {
 	next := container.NewHBox(p.newCheck, p.setting, p.again)
 	buttons := container.NewVBox(report, container.NewBorder(nil, nil, nil, next))
 	var top fyne.CanvasObject
-	if st.Practice != "" {
-		top = practiceBanner(st, l)
+	if st.Simulated != nil {
+		top = practiceBanner(st.Simulated, l)
 	}
 	p.content = container.NewBorder(top, container.NewVBox(widget.NewSeparator(), p.message, buttons), nil, nil, container.NewVScroll(body))
 	return p
@@ -191,9 +191,8 @@ func reportFileName(st wizard.State, f wizard.Format, now time.Time) string {
 // practiceBanner marks a practice run, on the checks and the result page:
 // the servers are simulated on this computer and the result belongs in no
 // ticket.
-func practiceBanner(st wizard.State, l wizard.Lang) fyne.CanvasObject {
-	text := widget.NewLabelWithStyle(l.T("window.practice.banner", "scenario", l.T("practice."+string(st.Practice)+".title")),
-		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+func practiceBanner(p *wizard.Practice, l wizard.Lang) fyne.CanvasObject {
+	text := widget.NewLabelWithStyle(p.Banner(l), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	text.Wrapping = fyne.TextWrapWord
 	text.Importance = widget.WarningImportance
 	return container.NewBorder(nil, nil, widget.NewIcon(theme.NewWarningThemedResource(theme.InfoIcon())), nil, text)

@@ -12,6 +12,7 @@ import (
 
 	"assistant/checks"
 	"assistant/faultpeer"
+	"assistant/practice"
 	"assistant/wizard"
 )
 
@@ -257,5 +258,50 @@ func TestStartOverFromTheResult(t *testing.T) {
 	test.Tap(h.w.result.newCheck)
 	if st := h.s.State(); st.Step != wizard.StepStart || st.Report != nil || h.w.start.paste.Text != "" {
 		t.Fatalf("New check: step %d, report %v", st.Step, st.Report != nil)
+	}
+}
+
+// TestPracticeSpeaksOfSimulatedPorts: the port-blocked practice names
+// port 25 and the submission port 587, not the random ports of its
+// stand-ins, and its page and every report format carry the banner.
+func TestPracticeSpeaksOfSimulatedPorts(t *testing.T) {
+	h := newHarness(t)
+	p := h.w.start
+	p.scenario.SetSelected(wizard.EN.T("practice." + string(practice.SMTPPortBlocked) + ".title"))
+	if !p.about.Visible() || p.about.Text != wizard.EN.T("practice."+string(practice.SMTPPortBlocked)+".about") {
+		t.Fatalf("picking a scenario shows %q", p.about.Text)
+	}
+	test.Tap(p.practice)
+	h.until("result page", 20*time.Second, func(st wizard.State) bool { return st.Step == wizard.StepResult && !st.Running })
+	st := h.s.State()
+	sim := st.Simulated
+	if sim == nil || sim.Ports[0].Port != 25 {
+		t.Fatalf("simulated ports %+v", sim)
+	}
+	shown := shownText(test.RenderToMarkup(h.w.win.Canvas()))
+	if !strings.Contains(shown, "port 25 (simulated on "+sim.Ports[0].Address+")") {
+		t.Errorf("the result page lacks the practice banner: %s", shown)
+	}
+	top := shownText(test.RenderObjectToMarkup(h.w.result.findings[0]))
+	for _, sp := range sim.Ports {
+		_, real, _ := strings.Cut(sp.Address, ":")
+		if strings.Contains(top, real) {
+			t.Errorf("the finding speaks of the stand-in port %s: %s", real, top)
+		}
+	}
+	if !strings.Contains(top, "587") {
+		t.Errorf("the finding does not point to port 587: %s", top)
+	}
+	for _, f := range wizard.Formats {
+		data, _ := h.s.Render(f)
+		if !strings.Contains(string(data), "PRACTICE RUN") && !strings.Contains(string(data), `"practice"`) {
+			t.Errorf("the %s report carries no practice banner", f)
+		}
+	}
+	h.s.Back()
+	h.s.Back()
+	h.until("start page", time.Second, func(st wizard.State) bool { return st.Step == wizard.StepStart })
+	if h.w.start.scenario.SelectedIndex() < 0 {
+		t.Error("the start page forgot the scenario picked")
 	}
 }

@@ -102,6 +102,8 @@ type Report struct {
 	Runs     []RunRecord
 	Findings []Finding
 	Env      Env
+	// Practice is set for a practice run: every rendering says so first.
+	Practice *Practice
 }
 
 // NewRunRecord summarises one run's results.
@@ -199,6 +201,7 @@ type jsonReport struct {
 	Findings    []jsonFinding `json:"findings"`
 	Runs        []RunRecord   `json:"runs,omitempty"`
 	Env         Env           `json:"env"`
+	Practice    *Practice     `json:"practice,omitempty"`
 }
 
 type jsonTarget struct {
@@ -285,6 +288,7 @@ func (r *Report) renderJSON(l Lang) ([]byte, error) {
 		Findings:    []jsonFinding{},
 		Runs:        r.Runs,
 		Env:         r.Env,
+		Practice:    r.Practice,
 	}
 	for _, res := range r.Results {
 		c := jsonCheck{ID: res.ID, Status: res.Status, Title: CheckTitle(res.ID, l), Summary: CheckSummary(res, l),

@@ -145,8 +145,10 @@ type State struct {
 	// Error is a message in Lang when the last action failed (e.g. saving).
 	Error string
 	// Practice is the practice scenario whose servers the checks run
-	// against, or "" for the user's own server.
-	Practice practice.ID
+	// against, or "" for the user's own server; Simulated says which
+	// standard ports its servers stand in for.
+	Practice  practice.ID
+	Simulated *Practice
 }
 
 // Session holds the wizard's state and runs the checks. Every method is
@@ -398,7 +400,7 @@ func (s *Session) Practice(id practice.ID) error {
 		if t.TransferSize > 0 {
 			st.Form.TransferSize = strconv.FormatInt(t.TransferSize, 10)
 		}
-		st.Practice, st.Pasted, st.Error = id, nil, ""
+		st.Practice, st.Simulated, st.Pasted, st.Error = id, simulate(lab), nil, ""
 	})
 	s.Start()
 	return nil
@@ -416,7 +418,7 @@ func (s *Session) stopPractice() {
 	s.Cancel()
 	s.Wait()
 	lab.Close()
-	s.update(func(st *State) { st.Practice = "" })
+	s.update(func(st *State) { st.Practice, st.Simulated = "", nil })
 }
 
 // Close stops everything the session runs: the checks and any practice
@@ -446,6 +448,10 @@ func (s *Session) loop(ctx context.Context, t checks.Target, opt checks.Options,
 		}
 		runs, started = append(runs, res), append(started, now)
 		rep := newReport(s.tool, started[0], t, pasted, runs, started)
+		if sim := s.State().Simulated; sim != nil {
+			rep.Practice = sim
+			sim.speakStandard(rep)
+		}
 		watch, interval := false, time.Duration(0)
 		s.update(func(st *State) {
 			st.Report = rep
