@@ -58,13 +58,17 @@ func (w *Window) newButton(label string, icon fyne.Resource, tapped func()) *esc
 	return b
 }
 
-// TypedKey passes Esc to the window.
+// TypedKey passes Esc to the window and presses the button on Enter (as
+// Space does), as buttons do on Windows.
 func (b *escButton) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape {
+	switch k.Name {
+	case fyne.KeyEscape:
 		b.esc()
-		return
+	case fyne.KeyReturn, fyne.KeyEnter:
+		b.Button.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	default:
+		b.Button.TypedKey(k)
 	}
-	b.Button.TypedKey(k)
 }
 
 // escCheck is a check box that passes Esc to the window.

@@ -188,12 +188,11 @@ func (w *Window) build(st wizard.State) {
 // langNames are the choices of the language switch, in wizard.Langs order.
 var langNames = []string{"English", "Русский"}
 
-// topBar shows the icon and title, where the user is in the wizard, and
-// the language switch.
+// topBar shows the icon, where the user is in the wizard, and the
+// language switch (the window's title bar has the name: a second title
+// would not fit beside the Russian steps).
 func (w *Window) topBar(st wizard.State) fyne.CanvasObject {
 	l := st.Lang
-	title := widget.NewLabelWithStyle(l.T("ui.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.Truncation = fyne.TextTruncateEllipsis
 	icon := widget.NewIcon(assets.Icon)
 	steps := container.NewHBox()
 	w.steps = nil
@@ -225,7 +224,7 @@ func (w *Window) topBar(st wizard.State) fyne.CanvasObject {
 		}
 	}
 	w.lang.OnChanged = w.onLang
-	bar := container.NewBorder(nil, nil, container.NewHBox(icon, title), w.lang, container.NewCenter(steps))
+	bar := container.NewBorder(nil, nil, icon, w.lang, container.NewCenter(steps))
 	return container.NewVBox(container.NewPadded(bar), widget.NewSeparator())
 }
 
