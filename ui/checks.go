@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -146,7 +145,7 @@ func (r *checkRow) set(res checks.Result, l wizard.Lang) {
 		}
 	}
 	r.summary.SetText(wizard.CheckSummary(res, l))
-	r.took.SetText(durationText(res.Duration))
+	r.took.SetText(durationText(l, res.Duration))
 	if !r.open() {
 		r.more.SetIcon(theme.MenuExpandIcon())
 		r.details.Hide()
@@ -166,9 +165,12 @@ func details(res checks.Result, l wizard.Lang) []fyne.CanvasObject {
 	if len(res.Steps) > 0 {
 		var b strings.Builder
 		for i, s := range res.Steps {
-			fmt.Fprintf(&b, "%d. %s — %s (%s)", i+1, s.Name, wizard.StatusText(s.Status, l), s.Duration.Round(time.Millisecond))
-			if s.Detail != "" {
-				b.WriteString(": " + s.Detail)
+			fmt.Fprintf(&b, "%d. %s — %s", i+1, stepName(s.Name, l), wizard.StatusText(s.Status, l))
+			if d := durationText(l, s.Duration); d != "" {
+				fmt.Fprintf(&b, " (%s)", d)
+			}
+			if d := stepDetail(s, res, l); d != "" {
+				b.WriteString(": " + d)
 			}
 			b.WriteByte('\n')
 		}
@@ -192,17 +194,6 @@ func monoLabel(text string) *widget.Label {
 	m.Wrapping = fyne.TextWrapBreak
 	m.Selectable = true
 	return m
-}
-
-// durationText is how long a check took, to the millisecond.
-func durationText(d time.Duration) string {
-	switch {
-	case d <= 0:
-		return ""
-	case d < time.Millisecond:
-		return "<1ms"
-	}
-	return d.Round(time.Millisecond).String()
 }
 
 // statusIcon is the icon of a status, in the theme's status colours.

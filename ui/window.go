@@ -34,12 +34,15 @@ type Window struct {
 	do      func(func())
 	pending atomic.Bool
 
-	built   pageKey
-	top     *fyne.Container
-	body    *fyne.Container
-	lang    *escSelect   // the language switch of the top bar
-	steps   []*escButton // the step bar: a visited step is a button back to it
-	setting bool         // the window itself is setting widgets: their OnChanged is not the user's
+	built pageKey
+	top   *fyne.Container
+	body  *fyne.Container
+	lang  *escSelect   // the language switch of the top bar
+	steps []*escButton // the step bar: a visited step is a button back to it
+	// icon is the top bar's icon, made once: a new one per page would decode
+	// the 512×512 PNG again and keep each copy in Fyne's cache (1 MiB each).
+	icon    *widget.Icon
+	setting bool // the window itself is setting widgets: their OnChanged is not the user's
 
 	// UI-only state that survives a rebuild.
 	draft    string                  // the text in the paste box
@@ -98,7 +101,7 @@ func (w *Window) Window() fyne.Window { return w.win }
 
 func newWindow(a fyne.App, win fyne.Window, s *wizard.Session, do func(func())) *Window {
 	w := &Window{app: a, win: win, s: s, do: do, format: wizard.FormatMarkdown, open: map[checks.CheckID]bool{},
-		top: container.NewStack(), body: container.NewStack()}
+		top: container.NewStack(), body: container.NewStack(), icon: widget.NewIcon(assets.Icon)}
 	useWindowTheme(a)
 	a.SetIcon(assets.Icon)
 	win.SetIcon(assets.Icon)
@@ -193,7 +196,6 @@ var langNames = []string{"English", "Русский"}
 // would not fit beside the Russian steps).
 func (w *Window) topBar(st wizard.State) fyne.CanvasObject {
 	l := st.Lang
-	icon := widget.NewIcon(assets.Icon)
 	steps := container.NewHBox()
 	w.steps = nil
 	for i, key := range []string{"ui.step.start", "ui.step.account", "ui.step.checks", "ui.step.result"} {
@@ -224,7 +226,7 @@ func (w *Window) topBar(st wizard.State) fyne.CanvasObject {
 		}
 	}
 	w.lang.OnChanged = w.onLang
-	bar := container.NewBorder(nil, nil, icon, w.lang, container.NewCenter(steps))
+	bar := container.NewBorder(nil, nil, w.icon, w.lang, container.NewCenter(steps))
 	return container.NewVBox(container.NewPadded(bar), widget.NewSeparator())
 }
 
