@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -125,22 +124,6 @@ func findingBody(f wizard.Finding, l wizard.Lang) fyne.CanvasObject {
 		}
 	}
 	return box
-}
-
-// onSave asks where to save the report in the chosen format.
-func (w *Window) onSave() {
-	l := w.s.State().Lang
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil || wc == nil {
-			return
-		}
-		path := wc.URI().Path()
-		wc.Close()
-		w.saveTo(path)
-	}, w.win)
-	d.SetTitleText(l.T("ui.result.save"))
-	d.SetFileName(reportFileName(w.s.State(), w.format, time.Now()))
-	d.Show()
 }
 
 // saveTo writes the report in the chosen format; a failure shows as the

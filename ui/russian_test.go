@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -24,9 +26,9 @@ func init() {
 }
 
 // hostOrCode matches what is a host, an address or a code, not a word:
-// "mail.example.com", "127.0.0.1:587", "0x800CCC0E", "2MiB".
+// "mail.example.com", "127.0.0.1:587", "0x800CCC0E", "2MiB", a path.
 var (
-	hostOrCode = regexp.MustCompile(`[\w.-]+\.[\w.-]+(:\d+)?|0x[0-9A-Fa-f]+|\b\d+\w*\b|\S+@\S+`)
+	hostOrCode = regexp.MustCompile(`\S*[/\\]\S*|[\w.-]+\.[\w.-]+(:\d+)?|0x[0-9A-Fa-f]+|\b\d+\w*\b|\S+@\S+`)
 	latinWord  = regexp.MustCompile(`[A-Za-z][A-Za-z0-9]*`)
 )
 
@@ -72,4 +74,32 @@ func TestRussianWindowHasNoEnglish(t *testing.T) {
 	check("result with details open")
 	h.w.render(demoState(h, wizard.StepChecks))
 	check("checks")
+}
+
+// TestSaveDialogSpeaksRussian: the save dialog is in the window's
+// language, offers a name with host and date, and asks before replacing.
+func TestSaveDialogSpeaksRussian(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	h := newHarness(t)
+	h.w.lang.SetSelected("Русский")
+	h.refusedRun()
+	test.Tap(h.w.result.save)
+	c := h.w.win.Canvas()
+	shown := shownText(test.RenderToMarkup(c))
+	if bad := latinWords(shown); len(bad) > 0 {
+		t.Errorf("the save dialog shows English: %q", bad)
+	}
+	path := h.w.save.path.Text
+	if !strings.Contains(filepath.Base(path), "report-127.0.0.1-") || !strings.HasSuffix(path, ".md") {
+		t.Fatalf("offered file name %q", path)
+	}
+	h.w.save.confirm(true)
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("not saved: %v", err)
+	}
+	overlays := len(c.Overlays().List())
+	h.w.confirmSave(path)
+	if len(c.Overlays().List()) != overlays+1 || !strings.Contains(shownText(test.RenderToMarkup(c)), wizard.RU.T("window.save.replace.title")) {
+		t.Fatal("saving over an existing file does not ask first")
+	}
 }

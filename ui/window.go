@@ -50,6 +50,7 @@ type Window struct {
 	open     map[checks.CheckID]bool // check rows expanded to their details
 	notice   string                  // "report saved" / "copied", until the page changes
 	practice practice.ID             // the practice scenario last picked
+	save     *saveDialog             // the save dialog last opened
 
 	start   *startPage
 	account *accountPage
