@@ -17,7 +17,8 @@ import (
 )
 
 // demo is the hook of scripts/screenshots: it walks the session to a step
-// (start, account, checks, result) with demo settings. Its checks only
+// (start, account, pasted, checks, result) with demo settings; "soak" is
+// the memory soak of scripts/soak. Its checks only
 // reach 127.0.0.1: the "port 25 blocked" practice scenario for the result
 // page (its connect times out after 3 s), a silent peer watched every 30 s
 // for the checks page.
@@ -27,6 +28,9 @@ func demo(s *wizard.Session, step string) {
 		return
 	case "soak":
 		soak(s)
+		return
+	case "pasted":
+		s.Paste(demoMessage)
 		return
 	}
 	s.Choose(checks.SMTP)
@@ -54,6 +58,10 @@ func demo(s *wizard.Session, step string) {
 	s.SetForm(f)
 	s.Start()
 }
+
+// demoMessage is the pasted message of the "pasted" step: Outlook's
+// message for an account without a server name.
+const demoMessage = "Ошибка при соединении с сервером. Учетная запись: ‘Anna’, Сервер: ‘’, Протокол: SMTP, Порт: 25, Защита (SSL): Нет, Ошибка сокета: 10054, Код ошибки: 0x800CCC0E"
 
 // soakRuns is how many practice checks the soak runs (scripts/soak;
 // ASSISTANT_SOAK_RUNS changes it), and
