@@ -24,6 +24,7 @@ type checksPage struct {
 	cancel   *escButton
 	watch    *watchControl
 	timeline *fyne.Container
+	runs     int // the runs the timeline shows
 	lang     wizard.Lang
 }
 
@@ -52,7 +53,7 @@ func (w *Window) newChecksPage(st wizard.State) *checksPage {
 		top.Objects = append([]fyne.CanvasObject{practiceBanner(st.Simulated, l)}, top.Objects...)
 	}
 	bottom := container.NewVBox(p.progress, container.NewBorder(nil, nil, p.watch.content, p.cancel))
-	p.content = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(container.NewVBox(list, p.timeline)))
+	p.content = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(container.NewVBox(p.timeline, list)))
 	return p
 }
 
@@ -68,7 +69,11 @@ func (p *checksPage) update(st wizard.State) {
 	p.progress.SetValue(float64(st.Done))
 	switch {
 	case st.Watch && len(st.Timeline) > 0:
-		p.status.SetText(l.T("ui.checks.watching", "runs", len(st.Timeline), "interval", intervalText(l, st.Interval)))
+		status := l.T("ui.checks.watching", "runs", len(st.Timeline), "interval", intervalText(l, st.Interval))
+		if !st.NextRun.IsZero() {
+			status += " " + l.T("window.watch.next", "time", st.NextRun.Format("15:04:05"))
+		}
+		p.status.SetText(status)
 	case st.Running:
 		p.status.SetText(l.T("ui.checks.running"))
 	default:
@@ -80,11 +85,15 @@ func (p *checksPage) update(st wizard.State) {
 		p.cancel.SetText(l.T("ui.checks.cancel"))
 	}
 	p.watch.update(st)
-	p.timeline.Objects = nil
-	if len(st.Timeline) > 0 {
-		p.timeline.Objects = []fyne.CanvasObject{timeline(st)}
+	// The timeline, live at the top, is redrawn when a run was added.
+	if len(st.Timeline) != p.runs {
+		p.runs = len(st.Timeline)
+		p.timeline.Objects = nil
+		if len(st.Timeline) > 0 {
+			p.timeline.Objects = []fyne.CanvasObject{timeline(st), widget.NewSeparator()}
+		}
+		p.timeline.Refresh()
 	}
-	p.timeline.Refresh()
 }
 
 // stop ends the spinners' animations when the page is replaced.
@@ -252,7 +261,21 @@ func timeline(st wizard.State) fyne.CanvasObject {
 		grid.Add(container.NewBorder(nil, nil, fixedWidth(widget.NewLabel(wizard.CheckTitle(c.ID, l)), 230), nil, middle))
 	}
 	first, last := runs[0].Started.Format("15:04:05"), runs[len(runs)-1].Started.Format("15:04:05")
-	return container.NewVBox(sectionLabel(l.T("ui.timeline.heading")), hintLabel(l.T("ui.timeline.hint", "first", first, "last", last)), grid)
+	return container.NewVBox(sectionLabel(l.T("ui.timeline.heading")), hintLabel(l.T("ui.timeline.hint", "first", first, "last", last)), grid, timelineLegend(l))
+}
+
+// timelineLegend names the colours of the timeline, so that they are not
+// the only way to tell a failure.
+func timelineLegend(l wizard.Lang) fyne.CanvasObject {
+	box := container.NewHBox(widget.NewLabel(l.T("window.timeline.legend")))
+	for _, s := range []checks.Status{checks.StatusPass, checks.StatusWarn, checks.StatusFail, checks.StatusSkip} {
+		cell := canvas.NewRectangle(theme.Color(statusColor(s)))
+		cell.SetMinSize(fyne.NewSquareSize(14))
+		cell.CornerRadius = 3
+		box.Add(container.NewCenter(cell))
+		box.Add(widget.NewLabel(wizard.StatusText(s, l)))
+	}
+	return box
 }
 
 // fixedWidth gives an object at least width w, so that columns line up.

@@ -305,3 +305,22 @@ func TestPracticeSpeaksOfSimulatedPorts(t *testing.T) {
 		t.Error("the start page forgot the scenario picked")
 	}
 }
+
+// TestWatchShowsTimelineLiveAtTheTop: while watch mode runs, the timeline
+// comes before the checks, with a legend in words and the next run's time.
+func TestWatchShowsTimelineLiveAtTheTop(t *testing.T) {
+	h := newHarness(t)
+	st := demoState(h, wizard.StepChecks)
+	st.NextRun = time.Date(2026, 3, 2, 10, 3, 30, 0, time.Local)
+	h.w.render(st)
+	shown := shownText(test.RenderToMarkup(h.w.win.Canvas()))
+	heading, first := strings.Index(shown, wizard.EN.T("ui.timeline.heading")), strings.Index(shown, wizard.CheckTitle(checks.CheckInput, wizard.EN))
+	if heading < 0 || heading > first {
+		t.Fatalf("the timeline is not above the checks (at %d, checks at %d)", heading, first)
+	}
+	for _, want := range []string{"10:03:30", wizard.EN.T("window.timeline.legend"), wizard.StatusText(checks.StatusFail, wizard.EN)} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("the checks page lacks %q", want)
+		}
+	}
+}

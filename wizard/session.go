@@ -140,6 +140,9 @@ type State struct {
 	Watch    bool
 	Interval time.Duration
 	Timeline []TimelineRun
+	// NextRun is when watch mode runs the checks again (zero while a run is
+	// under way).
+	NextRun time.Time
 	// Done and Total count finished and planned checks of the current run.
 	Done, Total int
 	// Error is a message in Lang when the last action failed (e.g. saving).
@@ -398,12 +401,24 @@ func (s *Session) Practice(id practice.ID) error {
 		st.Form = Form{Service: t.Service, Host: t.Host, Port: strconv.Itoa(t.Port), PortSet: true,
 			Security: t.Security, FTPMode: checks.FTPBoth, User: t.User, Password: t.Secret.Reveal()}
 		if t.TransferSize > 0 {
-			st.Form.TransferSize = strconv.FormatInt(t.TransferSize, 10)
+			st.Form.TransferSize = sizeField(t.TransferSize)
 		}
 		st.Practice, st.Simulated, st.Pasted, st.Error = id, simulate(lab), nil, ""
 	})
 	s.Start()
 	return nil
+}
+
+// sizeField writes a size for the form's size field with its unit, as
+// ParseSize reads it back: "4MiB", "512KiB", "1000" (bytes).
+func sizeField(n int64) string {
+	switch {
+	case n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + "MiB"
+	case n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + "KiB"
+	}
+	return strconv.FormatInt(n, 10)
 }
 
 // stopPractice cancels a run and stops the practice servers, if any.
@@ -464,10 +479,12 @@ func (s *Session) loop(ctx context.Context, t checks.Target, opt checks.Options,
 		if !watch || ctx.Err() != nil {
 			break
 		}
+		s.update(func(st *State) { st.NextRun = time.Now().Add(interval) })
 		select {
 		case <-ctx.Done():
 		case <-time.After(interval):
 		}
+		s.update(func(st *State) { st.NextRun = time.Time{} })
 		if ctx.Err() != nil {
 			s.update(func(st *State) { st.Step = StepResult })
 			break
