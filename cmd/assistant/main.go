@@ -12,7 +12,8 @@ import (
 
 	"assistant/checks"
 	"assistant/cli"
-	_ "assistant/internal/clocale" // before Fyne: see the package doc
+	_ "assistant/internal/clocale"   // before Fyne: see the package doc
+	_ "assistant/internal/fynecache" // before Fyne: see the package doc
 	"assistant/ui"
 	"assistant/wizard"
 )
