@@ -324,3 +324,24 @@ func TestWatchShowsTimelineLiveAtTheTop(t *testing.T) {
 		}
 	}
 }
+
+// TestContrastOfQuietParts: unselected radio circles (the input border)
+// stand out from the dark background, and "Most likely cause" is not in
+// the faint disabled colour.
+func TestContrastOfQuietParts(t *testing.T) {
+	h := newHarness(t)
+	th := h.w.app.Settings().Theme()
+	luma := func(c interface{ RGBA() (r, g, b, a uint32) }) float64 {
+		r, g, b, _ := c.RGBA()
+		return (0.2126*float64(r) + 0.7152*float64(g) + 0.0722*float64(b)) / 0xffff
+	}
+	if d := luma(th.Color("inputBorder", 0)) - luma(th.Color("background", 0)); d < 0.3 {
+		t.Errorf("dark theme: radio circles differ from the background by %.2f in luminance", d)
+	}
+	h.w.render(demoState(h, wizard.StepResult))
+	markup := test.RenderObjectToMarkup(h.w.result.findings[0])
+	i := strings.Index(markup, wizard.EN.T("ui.result.likely"))
+	if i < 0 || strings.Contains(markup[max(0, i-200):i], "disabled") {
+		t.Errorf("“Most likely cause” is drawn faint: %s", markup[max(0, i-200):max(i, 0)])
+	}
+}
