@@ -36,6 +36,11 @@ func (w *Window) onSave() {
 	}
 	content := container.NewVBox(widget.NewLabel(l.T("window.save.where", "format", l.T("ui.format."+string(w.format)))), d.path)
 	dlg := dialog.NewCustomConfirm(l.T("ui.result.save"), l.T("window.save.button"), l.T("window.save.cancel"), content, d.confirm, w.win)
+	d.path.esc = dlg.Hide // Esc closes the dialog, not the page
+	d.path.OnSubmitted = func(string) {
+		dlg.Hide()
+		d.confirm(true)
+	}
 	dlg.Resize(fyne.NewSize(min(w.win.Canvas().Size().Width-40, 720), 0))
 	dlg.Show()
 	w.win.Canvas().Focus(d.path)
