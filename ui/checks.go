@@ -183,7 +183,9 @@ func details(res checks.Result, l wizard.Lang) []fyne.CanvasObject {
 			}
 			b.WriteByte('\n')
 		}
-		out = append(out, sectionLabel(l.T("ui.checks.steps")), monoLabel(strings.TrimSuffix(b.String(), "\n")))
+		steps := monoLabel(strings.TrimSuffix(b.String(), "\n"))
+		steps.Wrapping = fyne.TextWrapWord // sentences, unlike the transcript's lines
+		out = append(out, sectionLabel(l.T("ui.checks.steps")), steps)
 	}
 	if len(res.Transcript) > 0 {
 		out = append(out, sectionLabel(l.T("ui.checks.transcript")), monoLabel(strings.Join(res.Transcript, "\n")))
