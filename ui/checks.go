@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -247,6 +248,7 @@ func timeline(st wizard.State) fyne.CanvasObject {
 		runs = runs[len(runs)-maxTimelineRuns:]
 	}
 	grid := container.NewVBox()
+	hover := hintLabel(l.T("window.timeline.hover"))
 	for _, c := range st.Checks {
 		cells := container.NewHBox()
 		for _, run := range runs {
@@ -254,17 +256,51 @@ func timeline(st wizard.State) fyne.CanvasObject {
 			if !ok {
 				status = checks.StatusSkip
 			}
-			cell := canvas.NewRectangle(theme.Color(statusColor(status)))
-			cell.SetMinSize(fyne.NewSquareSize(16))
-			cell.CornerRadius = 3
-			cells.Add(cell)
+			text := l.T("window.timeline.cell", "time", run.Started.Format("15:04:05"), "check", wizard.CheckTitle(c.ID, l), "status", wizard.StatusText(status, l))
+			if f := run.Faults[c.ID]; f != nil {
+				text += " " + wizard.FaultText(f, l)
+			}
+			cells.Add(newTimelineCell(status, text, hover))
 		}
 		middle := container.NewVBox(layout.NewSpacer(), cells, layout.NewSpacer())
 		grid.Add(container.NewBorder(nil, nil, fixedWidth(widget.NewLabel(wizard.CheckTitle(c.ID, l)), 230), nil, middle))
 	}
 	first, last := runs[0].Started.Format("15:04:05"), runs[len(runs)-1].Started.Format("15:04:05")
-	return container.NewVBox(sectionLabel(l.T("ui.timeline.heading")), hintLabel(l.T("ui.timeline.hint", "first", first, "last", last)), grid, timelineLegend(l))
+	return container.NewVBox(sectionLabel(l.T("ui.timeline.heading")), hintLabel(l.T("ui.timeline.hint", "first", first, "last", last)), grid, timelineLegend(l), hover)
 }
+
+// timelineCell is one run of one check in the timeline: a square in the
+// status's colour that, pointed at (or tapped), says in words under the
+// timeline when that run was, its status and its fault.
+type timelineCell struct {
+	widget.BaseWidget
+	rect  *canvas.Rectangle
+	text  string
+	hover *widget.Label
+}
+
+func newTimelineCell(s checks.Status, text string, hover *widget.Label) *timelineCell {
+	c := &timelineCell{rect: canvas.NewRectangle(theme.Color(statusColor(s))), text: text, hover: hover}
+	c.rect.SetMinSize(fyne.NewSquareSize(16))
+	c.rect.CornerRadius = 3
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// CreateRenderer draws the square.
+func (c *timelineCell) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(c.rect) }
+
+// MouseIn says what the cell stands for.
+func (c *timelineCell) MouseIn(*desktop.MouseEvent) { c.hover.SetText(c.text) }
+
+// MouseMoved is part of desktop.Hoverable.
+func (c *timelineCell) MouseMoved(*desktop.MouseEvent) {}
+
+// MouseOut keeps the last text: the user may still be reading it.
+func (c *timelineCell) MouseOut() {}
+
+// Tapped says what the cell stands for, on a touch screen too.
+func (c *timelineCell) Tapped(*fyne.PointEvent) { c.hover.SetText(c.text) }
 
 // timelineLegend names the colours of the timeline, so that they are not
 // the only way to tell a failure.

@@ -345,3 +345,28 @@ func TestContrastOfQuietParts(t *testing.T) {
 		t.Errorf("“Most likely cause” is drawn faint: %s", markup[max(0, i-200):max(i, 0)])
 	}
 }
+
+// TestTimelineCellSaysItsRunInWords: pointing at (or tapping) a cell
+// says the time, the check, its status and its fault in words.
+func TestTimelineCellSaysItsRunInWords(t *testing.T) {
+	h := newHarness(t)
+	st := demoState(h, wizard.StepChecks)
+	reset := &checks.Fault{Kind: checks.FaultReset, Stage: checks.StageConnect}
+	st.Timeline[2].Faults = map[checks.CheckID]*checks.Fault{checks.CheckTCP: reset}
+	h.w.render(st)
+	var cell *timelineCell
+	for _, o := range test.LaidOutObjects(h.w.checks.timeline) {
+		if c, ok := o.(*timelineCell); ok && strings.Contains(c.text, "10:01:00") && strings.Contains(c.text, wizard.CheckTitle(checks.CheckTCP, wizard.EN)) {
+			cell = c
+		}
+	}
+	if cell == nil {
+		t.Fatal("no cell for the third run of the connection check")
+	}
+	test.Tap(cell)
+	for _, want := range []string{"10:01:00", wizard.StatusText(checks.StatusFail, wizard.EN), wizard.FaultText(reset, wizard.EN)} {
+		if !strings.Contains(cell.hover.Text, want) {
+			t.Errorf("the cell says %q, without %q", cell.hover.Text, want)
+		}
+	}
+}

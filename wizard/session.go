@@ -122,10 +122,12 @@ type CheckView struct {
 	Result checks.Result
 }
 
-// TimelineRun is one run of watch mode: when it started and each check's status.
+// TimelineRun is one run of watch mode: when it started, each check's
+// status and the fault of each that failed.
 type TimelineRun struct {
 	Started  time.Time
 	Statuses map[checks.CheckID]checks.Status
+	Faults   map[checks.CheckID]*checks.Fault
 }
 
 // State is a snapshot of the wizard for the window to show.
@@ -494,9 +496,12 @@ func (s *Session) loop(ctx context.Context, t checks.Target, opt checks.Options,
 }
 
 func timelineRun(started time.Time, res []checks.Result) TimelineRun {
-	tr := TimelineRun{Started: started, Statuses: map[checks.CheckID]checks.Status{}}
+	tr := TimelineRun{Started: started, Statuses: map[checks.CheckID]checks.Status{}, Faults: map[checks.CheckID]*checks.Fault{}}
 	for _, r := range res {
 		tr.Statuses[r.ID] = r.Status
+		if r.Fault != nil {
+			tr.Faults[r.ID] = r.Fault
+		}
 	}
 	return tr
 }
