@@ -35,8 +35,10 @@ var (
 )
 
 // CleanHost turns a typed or pasted server name into the host to use. It
-// removes spaces (also inner ones, tabs, newlines, non-breaking and
-// zero-width spaces), a scheme ("smtp://"), a path, a "user@" prefix, IPv6
+// removes spaces (leading and trailing ones, tabs, newlines, non-breaking and
+// zero-width spaces, and inner ones next to a dot; a space between two
+// letters of a name makes it invalid: "mail example.com" is not silently
+// "mailexample.com", another domain), a scheme ("smtp://"), a path, a "user@" prefix, IPv6
 // brackets, a ":port" (returned in port; 0 when none was typed), trailing
 // dots, and converts an international name to punycode. changes lists what
 // was done, in that order, as Change* codes. problem is InputEmpty when
@@ -44,14 +46,12 @@ var (
 // or address; host then holds the best cleaned form for display.
 func CleanHost(raw string) (host string, port int, changes []string, problem string) {
 	note := func(c string) { changes = append(changes, c) }
-	h := strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' || r == '\u2060' {
-			return -1
-		}
-		return r
-	}, raw)
+	h, joined := removeSpaces(raw)
 	if h != raw {
 		note(ChangeSpace)
+	}
+	if !joined {
+		return strings.TrimFunc(raw, unicode.IsSpace), 0, changes, InputInvalid
 	}
 	if i := strings.Index(h, "://"); i >= 0 && isScheme(h[:i]) {
 		h = h[i+3:]

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -22,19 +23,20 @@ var (
 // accountPage takes the server settings; it validates as the user types.
 type accountPage struct {
 	content                      fyne.CanvasObject
-	host, port, user, pass, size *widget.Entry
+	host, port, user, pass, size *escEntry
 	security, mode               *widget.RadioGroup
 	securityHint                 *widget.Label
 	hostMsg, portMsg, sizeMsg    *widget.Label
-	run, back                    *widget.Button
+	run, back                    *escButton
 	watch                        *watchControl
 	email                        *emailField
+	program                      *escSelect
 }
 
 func (w *Window) newAccountPage(st wizard.State) *accountPage {
 	l, f := st.Lang, st.Form
 	p := &accountPage{}
-	entry := func(e *widget.Entry, text, hint string, set func(f *wizard.Form, v string)) *widget.Entry {
+	entry := func(e *escEntry, text, hint string, set func(f *wizard.Form, v string)) *escEntry {
 		e.SetText(text)
 		e.SetPlaceHolder(hint)
 		e.OnChanged = func(v string) {
@@ -45,11 +47,16 @@ func (w *Window) newAccountPage(st wizard.State) *accountPage {
 		e.OnSubmitted = func(string) { w.onRun() }
 		return e
 	}
-	p.host = entry(widget.NewEntry(), f.Host, l.T("ui.account.host.placeholder"), func(f *wizard.Form, v string) { f.Host = v })
-	p.port = entry(widget.NewEntry(), f.Port, "", func(f *wizard.Form, v string) { f.Port, f.PortSet = v, true })
-	p.user = entry(widget.NewEntry(), f.User, l.T("ui.account.user.placeholder"), func(f *wizard.Form, v string) { f.User = v })
-	p.pass = entry(widget.NewPasswordEntry(), f.Password, l.T("ui.account.password.placeholder"), func(f *wizard.Form, v string) { f.Password = v })
-	p.size = entry(widget.NewEntry(), f.TransferSize, "2MiB", func(f *wizard.Form, v string) { f.TransferSize = v })
+	hostHint := l.T("ui.account.host.placeholder")
+	if f.Service == checks.FTP {
+		hostHint = l.T("window.account.host.placeholder.ftp")
+	}
+	p.host = entry(w.newEntry(false), f.Host, hostHint, func(f *wizard.Form, v string) { f.Host = v })
+	p.port = entry(w.newEntry(false), f.Port, "", func(f *wizard.Form, v string) { f.Port, f.PortSet = v, true })
+	p.port.selectAll = true
+	p.user = entry(w.newEntry(false), f.User, l.T("ui.account.user.placeholder"), func(f *wizard.Form, v string) { f.User = v })
+	p.pass = entry(w.newEntry(true), f.Password, l.T("ui.account.password.placeholder"), func(f *wizard.Form, v string) { f.Password = v })
+	p.size = entry(w.newEntry(false), f.TransferSize, "2MiB", func(f *wizard.Form, v string) { f.TransferSize = v })
 	p.hostMsg, p.portMsg, p.sizeMsg = messageLabel(), messageLabel(), messageLabel()
 
 	p.security = widget.NewRadioGroup(optionTexts(l, "ui.security.", securities), nil)
@@ -64,8 +71,8 @@ func (w *Window) newAccountPage(st wizard.State) *accountPage {
 	p.securityHint.Wrapping = fyne.TextWrapWord
 	p.securityHint.TextStyle.Italic = true
 
-	p.back = widget.NewButtonWithIcon(l.T("ui.back"), theme.NavigateBackIcon(), w.onBack)
-	p.run = widget.NewButtonWithIcon(l.T("ui.account.run"), theme.MediaPlayIcon(), w.onRun)
+	p.back = w.newButton(l.T("ui.back"), theme.NavigateBackIcon(), w.onBack)
+	p.run = w.newButton(l.T("ui.account.run"), theme.MediaPlayIcon(), w.onRun)
 	p.run.Importance = widget.HighImportance
 	p.watch = w.newWatchControl(st)
 
@@ -95,19 +102,44 @@ func (w *Window) newAccountPage(st wizard.State) *accountPage {
 	}
 
 	p.email = w.addEmailField(p, form, st)
+	p.program = w.addProgramField(form, st)
 
 	top := container.NewVBox(headingLabel(l.T("ui.account.heading", "service", serviceName(l, f.Service))))
+	// The form first; what a pasted message said is one line under it,
+	// its details folded away.
+	body := container.NewVBox(form)
 	if st.Pasted != nil {
-		rec := widget.NewLabel(wizard.Explain(*st.Pasted, l))
-		rec.Wrapping = fyne.TextWrapWord
-		top.Add(widget.NewCard("", l.T("ui.account.recognised"), rec))
+		body.Add(widget.NewSeparator())
+		body.Add(pastedPanel(*st.Pasted, l))
 	}
 	if c := originCard(st); c != nil {
 		top.Add(c)
 	}
 	buttons := container.NewBorder(nil, nil, p.back, p.run, container.NewCenter(p.watch.content))
-	p.content = container.NewBorder(top, container.NewVBox(widget.NewSeparator(), buttons), nil, nil, container.NewVScroll(form))
+	p.content = container.NewBorder(top, container.NewVBox(widget.NewSeparator(), buttons), nil, nil, container.NewVScroll(body))
 	return p
+}
+
+// pastedPanel is the summary line of a pasted message and a folded
+// Details with what it says.
+func pastedPanel(d wizard.Decoded, l wizard.Lang) fyne.CanvasObject {
+	summary := widget.NewLabel(wizard.PastedSummary(d, l))
+	summary.Wrapping = fyne.TextWrapWord
+	details := widget.NewLabel(strings.Join(wizard.PastedDetails(d, l), "\n"))
+	details.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(summary, widget.NewAccordion(widget.NewAccordionItem(l.T("window.pasted.details"), details)))
+}
+
+// focusFirst puts the focus on the first empty field (the server name,
+// else the user name, else the password), else on Run.
+func (p *accountPage) focusFirst(c fyne.Canvas) {
+	for _, e := range []*escEntry{p.host, p.user, p.pass} {
+		if e.Text == "" {
+			c.Focus(e)
+			return
+		}
+	}
+	c.Focus(p.run)
 }
 
 func (p *accountPage) update(st wizard.State) {
@@ -116,7 +148,11 @@ func (p *accountPage) update(st wizard.State) {
 		p.port.SetText(f.Port)
 	}
 	_, problems, ok := f.Validate(l)
-	showMessage(p.hostMsg, problems[wizard.FieldHost], widget.LowImportance)
+	hostImportance := widget.MediumImportance
+	if f.HostError() {
+		hostImportance = widget.DangerImportance
+	}
+	showMessage(p.hostMsg, problems[wizard.FieldHost], hostImportance)
 	showMessage(p.portMsg, problems[wizard.FieldPort], widget.DangerImportance)
 	showMessage(p.sizeMsg, problems[wizard.FieldSize], widget.DangerImportance)
 	kind := "mail"
@@ -196,8 +232,8 @@ var watchIntervals = []time.Duration{10 * time.Second, 30 * time.Second, time.Mi
 // watchControl is the "repeat every N" toggle of watch mode.
 type watchControl struct {
 	content  fyne.CanvasObject
-	check    *widget.Check
-	interval *widget.Select
+	check    *escCheck
+	interval *escSelect
 }
 
 func (w *Window) newWatchControl(st wizard.State) *watchControl {
@@ -211,9 +247,9 @@ func (w *Window) newWatchControl(st wizard.State) *watchControl {
 			sel = i
 		}
 	}
-	c.check = widget.NewCheck(l.T("ui.watch"), nil)
+	c.check = w.newCheck(l.T("ui.watch"))
 	c.check.SetChecked(st.Watch)
-	c.interval = widget.NewSelect(names, nil)
+	c.interval = w.newSelect(names)
 	c.interval.SetSelectedIndex(sel)
 	apply := func() {
 		if !w.setting {

@@ -3,11 +3,11 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -22,9 +22,10 @@ type checksPage struct {
 	rows     []*checkRow
 	status   *widget.Label
 	progress *widget.ProgressBar
-	cancel   *widget.Button
+	cancel   *escButton
 	watch    *watchControl
 	timeline *fyne.Container
+	runs     int // the runs the timeline shows
 	lang     wizard.Lang
 }
 
@@ -40,13 +41,20 @@ func (w *Window) newChecksPage(st wizard.State) *checksPage {
 	}
 	p.status = widget.NewLabel("")
 	p.progress = widget.NewProgressBar()
-	p.cancel = widget.NewButtonWithIcon(l.T("ui.checks.cancel"), theme.CancelIcon(), w.onCancel)
+	p.cancel = w.newButton(l.T("ui.checks.cancel"), theme.CancelIcon(), w.onCancel)
 	p.cancel.Importance = widget.DangerImportance
 	p.watch = w.newWatchControl(st)
 	f := st.Form
-	top := container.NewVBox(headingLabel(l.T("ui.checks.heading", "service", serviceName(l, f.Service), "host", f.Host, "port", f.Port)), p.status)
+	heading := l.T("ui.checks.heading", "service", serviceName(l, f.Service), "host", shorten(f.Host), "port", f.Port)
+	if sim := st.Simulated; sim != nil {
+		heading = l.T("window.checks.practice_heading", "service", serviceName(l, f.Service), "port", sim.Ports[0].Port, "address", sim.Ports[0].Address)
+	}
+	top := container.NewVBox(headingLabel(heading), p.status)
+	if st.Simulated != nil {
+		top.Objects = append([]fyne.CanvasObject{practiceBanner(st.Simulated, l)}, top.Objects...)
+	}
 	bottom := container.NewVBox(p.progress, container.NewBorder(nil, nil, p.watch.content, p.cancel))
-	p.content = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(container.NewVBox(list, p.timeline)))
+	p.content = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(container.NewVBox(p.timeline, list)))
 	return p
 }
 
@@ -62,7 +70,11 @@ func (p *checksPage) update(st wizard.State) {
 	p.progress.SetValue(float64(st.Done))
 	switch {
 	case st.Watch && len(st.Timeline) > 0:
-		p.status.SetText(l.T("ui.checks.watching", "runs", len(st.Timeline), "interval", intervalText(l, st.Interval)))
+		status := l.T("ui.checks.watching", "runs", len(st.Timeline), "interval", intervalText(l, st.Interval))
+		if !st.NextRun.IsZero() {
+			status += " " + l.T("window.watch.next", "time", st.NextRun.Format("15:04:05"))
+		}
+		p.status.SetText(status)
 	case st.Running:
 		p.status.SetText(l.T("ui.checks.running"))
 	default:
@@ -74,11 +86,15 @@ func (p *checksPage) update(st wizard.State) {
 		p.cancel.SetText(l.T("ui.checks.cancel"))
 	}
 	p.watch.update(st)
-	p.timeline.Objects = nil
-	if len(st.Timeline) > 0 {
-		p.timeline.Objects = []fyne.CanvasObject{timeline(st)}
+	// The timeline, live at the top, is redrawn when a run was added.
+	if len(st.Timeline) != p.runs {
+		p.runs = len(st.Timeline)
+		p.timeline.Objects = nil
+		if len(st.Timeline) > 0 {
+			p.timeline.Objects = []fyne.CanvasObject{timeline(st), widget.NewSeparator()}
+		}
+		p.timeline.Refresh()
 	}
-	p.timeline.Refresh()
 }
 
 // stop ends the spinners' animations when the page is replaced.
@@ -139,7 +155,7 @@ func (r *checkRow) set(res checks.Result, l wizard.Lang) {
 		}
 	}
 	r.summary.SetText(wizard.CheckSummary(res, l))
-	r.took.SetText(durationText(res.Duration))
+	r.took.SetText(durationText(l, res.Duration))
 	if !r.open() {
 		r.more.SetIcon(theme.MenuExpandIcon())
 		r.details.Hide()
@@ -159,13 +175,18 @@ func details(res checks.Result, l wizard.Lang) []fyne.CanvasObject {
 	if len(res.Steps) > 0 {
 		var b strings.Builder
 		for i, s := range res.Steps {
-			fmt.Fprintf(&b, "%d. %s — %s (%s)", i+1, s.Name, wizard.StatusText(s.Status, l), s.Duration.Round(time.Millisecond))
-			if s.Detail != "" {
-				b.WriteString(": " + s.Detail)
+			fmt.Fprintf(&b, "%d. %s — %s", i+1, stepName(s.Name, l), wizard.StatusText(s.Status, l))
+			if d := durationText(l, s.Duration); d != "" {
+				fmt.Fprintf(&b, " (%s)", d)
+			}
+			if d := stepDetail(s, res, l); d != "" {
+				b.WriteString(": " + d)
 			}
 			b.WriteByte('\n')
 		}
-		out = append(out, sectionLabel(l.T("ui.checks.steps")), monoLabel(strings.TrimSuffix(b.String(), "\n")))
+		steps := monoLabel(strings.TrimSuffix(b.String(), "\n"))
+		steps.Wrapping = fyne.TextWrapWord // sentences, unlike the transcript's lines
+		out = append(out, sectionLabel(l.T("ui.checks.steps")), steps)
 	}
 	if len(res.Transcript) > 0 {
 		out = append(out, sectionLabel(l.T("ui.checks.transcript")), monoLabel(strings.Join(res.Transcript, "\n")))
@@ -185,17 +206,6 @@ func monoLabel(text string) *widget.Label {
 	m.Wrapping = fyne.TextWrapBreak
 	m.Selectable = true
 	return m
-}
-
-// durationText is how long a check took, to the millisecond.
-func durationText(d time.Duration) string {
-	switch {
-	case d <= 0:
-		return ""
-	case d < time.Millisecond:
-		return "<1ms"
-	}
-	return d.Round(time.Millisecond).String()
 }
 
 // statusIcon is the icon of a status, in the theme's status colours.
@@ -238,6 +248,7 @@ func timeline(st wizard.State) fyne.CanvasObject {
 		runs = runs[len(runs)-maxTimelineRuns:]
 	}
 	grid := container.NewVBox()
+	hover := hintLabel(l.T("window.timeline.hover"))
 	for _, c := range st.Checks {
 		cells := container.NewHBox()
 		for _, run := range runs {
@@ -245,16 +256,64 @@ func timeline(st wizard.State) fyne.CanvasObject {
 			if !ok {
 				status = checks.StatusSkip
 			}
-			cell := canvas.NewRectangle(theme.Color(statusColor(status)))
-			cell.SetMinSize(fyne.NewSquareSize(16))
-			cell.CornerRadius = 3
-			cells.Add(cell)
+			text := l.T("window.timeline.cell", "time", run.Started.Format("15:04:05"), "check", wizard.CheckTitle(c.ID, l), "status", wizard.StatusText(status, l))
+			if f := run.Faults[c.ID]; f != nil {
+				text += " " + wizard.FaultText(f, l)
+			}
+			cells.Add(newTimelineCell(status, text, hover))
 		}
 		middle := container.NewVBox(layout.NewSpacer(), cells, layout.NewSpacer())
 		grid.Add(container.NewBorder(nil, nil, fixedWidth(widget.NewLabel(wizard.CheckTitle(c.ID, l)), 230), nil, middle))
 	}
 	first, last := runs[0].Started.Format("15:04:05"), runs[len(runs)-1].Started.Format("15:04:05")
-	return container.NewVBox(sectionLabel(l.T("ui.timeline.heading")), hintLabel(l.T("ui.timeline.hint", "first", first, "last", last)), grid)
+	return container.NewVBox(sectionLabel(l.T("ui.timeline.heading")), hintLabel(l.T("ui.timeline.hint", "first", first, "last", last)), grid, timelineLegend(l), hover)
+}
+
+// timelineCell is one run of one check in the timeline: a square in the
+// status's colour that, pointed at (or tapped), says in words under the
+// timeline when that run was, its status and its fault.
+type timelineCell struct {
+	widget.BaseWidget
+	rect  *canvas.Rectangle
+	text  string
+	hover *widget.Label
+}
+
+func newTimelineCell(s checks.Status, text string, hover *widget.Label) *timelineCell {
+	c := &timelineCell{rect: canvas.NewRectangle(theme.Color(statusColor(s))), text: text, hover: hover}
+	c.rect.SetMinSize(fyne.NewSquareSize(16))
+	c.rect.CornerRadius = 3
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// CreateRenderer draws the square.
+func (c *timelineCell) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(c.rect) }
+
+// MouseIn says what the cell stands for.
+func (c *timelineCell) MouseIn(*desktop.MouseEvent) { c.hover.SetText(c.text) }
+
+// MouseMoved is part of desktop.Hoverable.
+func (c *timelineCell) MouseMoved(*desktop.MouseEvent) {}
+
+// MouseOut keeps the last text: the user may still be reading it.
+func (c *timelineCell) MouseOut() {}
+
+// Tapped says what the cell stands for, on a touch screen too.
+func (c *timelineCell) Tapped(*fyne.PointEvent) { c.hover.SetText(c.text) }
+
+// timelineLegend names the colours of the timeline, so that they are not
+// the only way to tell a failure.
+func timelineLegend(l wizard.Lang) fyne.CanvasObject {
+	box := container.NewHBox(widget.NewLabel(l.T("window.timeline.legend")))
+	for _, s := range []checks.Status{checks.StatusPass, checks.StatusWarn, checks.StatusFail, checks.StatusSkip} {
+		cell := canvas.NewRectangle(theme.Color(statusColor(s)))
+		cell.SetMinSize(fyne.NewSquareSize(14))
+		cell.CornerRadius = 3
+		box.Add(container.NewCenter(cell))
+		box.Add(widget.NewLabel(wizard.StatusText(s, l)))
+	}
+	return box
 }
 
 // fixedWidth gives an object at least width w, so that columns line up.

@@ -14,7 +14,7 @@ import (
 // typing an address shows its problem, or offers the provider's documented
 // settings with what they would change ("Use Yandex Mail's settings").
 type emailField struct {
-	entry   *widget.Entry
+	entry   *escEntry
 	msg     *widget.Label
 	changes *widget.Label
 	use     *widget.Button
@@ -28,7 +28,7 @@ func (w *Window) addEmailField(p *accountPage, form *fyne.Container, st wizard.S
 	if f.Service == checks.FTP {
 		return nil
 	}
-	e := &emailField{entry: widget.NewEntry(), msg: messageLabel(), changes: messageLabel()}
+	e := &emailField{entry: w.newEntry(false), msg: messageLabel(), changes: messageLabel()}
 	e.entry.SetText(f.Email)
 	e.entry.SetPlaceHolder(l.T("ui.account.email.placeholder"))
 	e.entry.OnChanged = func(v string) {

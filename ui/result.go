@@ -2,10 +2,11 @@ package ui
 
 import (
 	"fmt"
+	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -20,8 +21,9 @@ type resultPage struct {
 	rows    []*checkRow
 	// message shows a failed save (the session's Error) or a done notice.
 	message                    *widget.Label
-	format                     *widget.Select
-	save, copy, again, setting *widget.Button
+	format                     *escSelect
+	save, copy, again, setting *escButton
+	newCheck                   *escButton
 	findings                   []fyne.CanvasObject
 }
 
@@ -68,21 +70,28 @@ func (w *Window) newResultPage(st wizard.State) *resultPage {
 	for i, f := range wizard.Formats {
 		names[i] = l.T("ui.format." + string(f))
 	}
-	p.format = widget.NewSelect(names, nil)
+	p.format = w.newSelect(names)
 	p.format.SetSelected(l.T("ui.format." + string(w.format)))
 	p.format.OnChanged = func(string) { w.format = wizard.Formats[max(p.format.SelectedIndex(), 0)] }
-	p.save = widget.NewButtonWithIcon(l.T("ui.result.save"), theme.DocumentSaveIcon(), w.onSave)
+	p.save = w.newButton(l.T("ui.result.save"), theme.DocumentSaveIcon(), w.onSave)
+	p.copy = w.newButton(l.T("ui.result.copy"), theme.ContentCopyIcon(), w.onCopy)
+	p.again = w.newButton(l.T("ui.result.again"), theme.ViewRefreshIcon(), w.onRun)
+	p.setting = w.newButton(l.T("ui.result.settings"), theme.SettingsIcon(), w.onBack)
+	p.newCheck = w.newButton(l.T("window.result.new"), theme.ContentAddIcon(), w.onNew)
 	p.save.Importance = widget.HighImportance
-	p.copy = widget.NewButtonWithIcon(l.T("ui.result.copy"), theme.ContentCopyIcon(), w.onCopy)
-	p.again = widget.NewButtonWithIcon(l.T("ui.result.again"), theme.ViewRefreshIcon(), w.onRun)
-	p.setting = widget.NewButtonWithIcon(l.T("ui.result.settings"), theme.SettingsIcon(), w.onBack)
 	if st.Report == nil {
 		p.save.Disable()
 		p.copy.Disable()
 	}
+	// Two rows, so that the longer Russian labels never widen the window.
 	report := container.NewHBox(widget.NewLabel(l.T("ui.result.format")), p.format, p.save, p.copy)
-	buttons := container.NewBorder(nil, nil, report, container.NewHBox(p.setting, p.again))
-	p.content = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), p.message, buttons), nil, nil, container.NewVScroll(body))
+	next := container.NewHBox(p.newCheck, p.setting, p.again)
+	buttons := container.NewVBox(report, container.NewBorder(nil, nil, nil, next))
+	var top fyne.CanvasObject
+	if st.Simulated != nil {
+		top = practiceBanner(st.Simulated, l)
+	}
+	p.content = container.NewBorder(top, container.NewVBox(widget.NewSeparator(), p.message, buttons), nil, nil, container.NewVScroll(body))
 	return p
 }
 
@@ -100,8 +109,7 @@ func (p *resultPage) update(st wizard.State, notice string) {
 // topFinding is the most likely cause, large: title, explanation and the
 // numbered steps to fix it.
 func topFinding(f wizard.Finding, l wizard.Lang) fyne.CanvasObject {
-	kicker := widget.NewLabel(l.T("ui.result.likely"))
-	kicker.Importance = widget.LowImportance
+	kicker := widget.NewLabelWithStyle(l.T("ui.result.likely"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	return widget.NewCard("", "", container.NewVBox(kicker, headingLabel(f.Title(l)), findingBody(f, l)))
 }
 
@@ -118,23 +126,13 @@ func findingBody(f wizard.Finding, l wizard.Lang) fyne.CanvasObject {
 			box.Add(step)
 		}
 	}
+	// The user's program's steps come first; the others fold away.
+	if others := f.OtherPrograms(l); len(others) > 0 {
+		text := widget.NewLabel(strings.Join(others, "\n"))
+		text.Wrapping = fyne.TextWrapWord
+		box.Add(widget.NewAccordion(widget.NewAccordionItem(l.T("ui.result.other_programs"), text)))
+	}
 	return box
-}
-
-// onSave asks where to save the report in the chosen format.
-func (w *Window) onSave() {
-	l := w.s.State().Lang
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil || wc == nil {
-			return
-		}
-		path := wc.URI().Path()
-		wc.Close()
-		w.saveTo(path)
-	}, w.win)
-	d.SetTitleText(l.T("ui.result.save"))
-	d.SetFileName("mail-ftp-report" + w.format.Ext())
-	d.Show()
 }
 
 // saveTo writes the report in the chosen format; a failure shows as the
@@ -146,13 +144,48 @@ func (w *Window) saveTo(path string) {
 	w.refresh()
 }
 
-// onCopy puts the Markdown report on the clipboard.
+// onCopy puts the report in the chosen format on the clipboard.
 func (w *Window) onCopy() {
-	data, err := w.s.Render(wizard.FormatMarkdown)
+	data, err := w.s.Render(w.format)
 	if err != nil {
 		return
 	}
 	w.app.Clipboard().SetContent(string(data))
-	w.notice = w.s.State().Lang.T("ui.result.copied")
+	w.s.ClearError()
+	l := w.s.State().Lang
+	w.notice = l.T("window.result.copied", "format", l.T("ui.format."+string(w.format)))
 	w.refresh()
+}
+
+// reportFileName is the report's default file name: service, host and
+// date ("report-smtp.example.com-2026-12-01.md"), the host cleaned to
+// the characters of a name and shortened.
+func reportFileName(st wizard.State, f wizard.Format, now time.Time) string {
+	host := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' {
+			return r
+		}
+		return -1
+	}, st.Form.Host)
+	if len(host) > 60 {
+		host = host[:60]
+	}
+	name := "report"
+	if st.Practice != "" {
+		name = "practice-report"
+	}
+	if host != "" {
+		name += "-" + host
+	}
+	return name + "-" + now.Format("2006-01-02") + f.Ext()
+}
+
+// practiceBanner marks a practice run, on the checks and the result page:
+// the servers are simulated on this computer and the result belongs in no
+// ticket.
+func practiceBanner(p *wizard.Practice, l wizard.Lang) fyne.CanvasObject {
+	text := widget.NewLabelWithStyle(p.Banner(l), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	text.Wrapping = fyne.TextWrapWord
+	text.Importance = widget.WarningImportance
+	return container.NewBorder(nil, nil, widget.NewIcon(theme.NewWarningThemedResource(theme.InfoIcon())), nil, text)
 }

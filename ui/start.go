@@ -18,20 +18,21 @@ type startPage struct {
 	paste   *pasteEntry
 	message *widget.Label
 	// choose picks a service; recognise submits the pasted text.
-	choose    map[checks.Service]*widget.Button
-	recognise *widget.Button
-	// scenario picks a practice scenario; practice starts it.
-	scenario *widget.Select
-	practice *widget.Button
+	choose    map[checks.Service]*escButton
+	recognise *escButton
+	// scenario picks a practice scenario, about describes it, practice starts it.
+	scenario *escSelect
+	about    *widget.Label
+	practice *escButton
 	// accounts lists the accounts of the programs on this computer.
 	accounts *accountsBox
 }
 
 func (w *Window) newStartPage(st wizard.State) *startPage {
 	l := st.Lang
-	p := &startPage{choose: map[checks.Service]*widget.Button{}}
-	button := func(svc checks.Service, key string) *widget.Button {
-		b := widget.NewButton(l.T(key), func() { w.onChoose(svc) })
+	p := &startPage{choose: map[checks.Service]*escButton{}}
+	button := func(svc checks.Service, key string) fyne.CanvasObject {
+		b := w.newButton(l.T(key), nil, func() { w.onChoose(svc) })
 		b.Importance = widget.HighImportance
 		p.choose[svc] = b
 		return b
@@ -43,39 +44,75 @@ func (w *Window) newStartPage(st wizard.State) *startPage {
 	ftp := choiceCard(theme.StorageIcon(), l.T("ui.start.ftp.title"), l.T("ui.start.ftp.hint"),
 		button(checks.FTP, "ui.start.ftp.choose"))
 
-	p.paste = newPasteEntry(func() { w.onPaste(p.paste.Text) })
+	p.paste = newPasteEntry(func() { w.onPaste(p.paste.Text) }, w.onEscape)
 	p.paste.SetPlaceHolder(l.T("ui.start.paste.placeholder"))
 	p.paste.SetText(w.draft)
 	p.paste.OnChanged = func(s string) { w.draft = s }
-	p.recognise = widget.NewButtonWithIcon(l.T("ui.start.paste.button"), theme.SearchIcon(), func() { w.onPaste(p.paste.Text) })
+	p.recognise = w.newButton(l.T("ui.start.paste.button"), theme.SearchIcon(), func() { w.onPaste(p.paste.Text) })
 	p.message = widget.NewLabel("")
 	p.message.Wrapping = fyne.TextWrapWord
 	p.message.Importance = widget.WarningImportance
 
-	ids := practice.IDs()
+	ids := practice.All()
 	titles := make([]string, len(ids))
 	for i, id := range ids {
 		titles[i] = l.T("practice." + string(id) + ".title")
 	}
-	p.scenario = widget.NewSelect(titles, nil)
+	p.scenario = w.newSelect(titles)
 	p.scenario.PlaceHolder = l.T("ui.start.practice.pick")
-	p.practice = widget.NewButtonWithIcon(l.T("ui.start.practice.run"), theme.MediaPlayIcon(), func() {
+	p.about = widget.NewLabel("")
+	p.about.Wrapping = fyne.TextWrapWord
+	p.about.TextStyle.Italic = true
+	p.practice = w.newButton(l.T("ui.start.practice.run"), theme.MediaPlayIcon(), func() {
 		if i := p.scenario.SelectedIndex(); i >= 0 {
+			w.practice = ids[i]
 			w.onPractice(ids[i])
 		}
 	})
-	p.scenario.OnChanged = func(string) { p.practice.Enable() }
+	p.scenario.OnChanged = func(string) {
+		if i := p.scenario.SelectedIndex(); i >= 0 {
+			w.practice = ids[i]
+			about := l.T("practice." + string(ids[i]) + ".about")
+			// A scenario this system cannot run stays listed and says why.
+			ok := practice.Available(ids[i])
+			if !ok {
+				about += "\n" + l.T("practice."+string(ids[i])+".unavailable")
+			}
+			p.about.SetText(about)
+			p.about.Show()
+			if ok {
+				p.practice.Enable()
+			} else {
+				p.practice.Disable()
+			}
+		}
+	}
 	p.practice.Disable()
-	practiceBox := container.NewBorder(nil, nil, widget.NewLabelWithStyle(l.T("ui.start.practice.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		p.practice, p.scenario)
+	p.about.Hide()
+	if i := indexOf(practiceIDs(ids), string(w.practice)); i >= 0 {
+		p.scenario.SetSelectedIndex(i)
+	}
+	practiceTitle := widget.NewLabelWithStyle(l.T("ui.start.practice.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	practiceBox := container.NewVBox(practiceTitle, container.NewBorder(nil, nil, nil, p.practice, p.scenario), p.about)
 
 	heading := headingLabel(l.T("ui.start.heading"))
 	pasteTitle := widget.NewLabelWithStyle(l.T("ui.start.paste.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.accounts = w.newAccountsBox(st)
-	pasteBox := container.NewBorder(p.accounts.above(pasteTitle), container.NewVBox(container.NewHBox(p.recognise, widget.NewLabel(l.T("ui.start.paste.shortcut"))), p.message), nil, nil, p.paste)
-	p.content = container.NewBorder(container.NewVBox(heading, container.NewGridWithColumns(3, sending, receiving, ftp), widget.NewSeparator()),
-		container.NewVBox(widget.NewSeparator(), practiceBox), nil, nil, pasteBox)
+	// One column in tab order: the service cards, the paste box, Recognise,
+	// the practice; the paste box keeps its height on a tall screen.
+	p.content = container.NewVScroll(container.NewVBox(heading, container.NewGridWithColumns(3, sending, receiving, ftp), widget.NewSeparator(),
+		p.accounts.above(pasteTitle), p.paste, container.NewHBox(p.recognise, widget.NewLabel(l.T("ui.start.paste.shortcut"))), p.message,
+		widget.NewSeparator(), practiceBox))
 	return p
+}
+
+// practiceIDs are the scenarios' IDs as strings.
+func practiceIDs(ids []practice.ID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = string(id)
+	}
+	return out
 }
 
 func (p *startPage) update(st wizard.State) {
@@ -127,14 +164,15 @@ func (w *Window) onPractice(id practice.ID) {
 	w.refresh()
 }
 
-// pasteEntry is the multi-line paste box; Ctrl+Enter submits it.
+// pasteEntry is the multi-line paste box; Ctrl+Enter submits it, Esc goes
+// to the window, and Tab leaves it (a pasted message has no tabs to type).
 type pasteEntry struct {
 	widget.Entry
-	submit func()
+	submit, esc func()
 }
 
-func newPasteEntry(submit func()) *pasteEntry {
-	e := &pasteEntry{submit: submit}
+func newPasteEntry(submit, esc func()) *pasteEntry {
+	e := &pasteEntry{submit: submit, esc: esc}
 	e.MultiLine = true
 	e.Wrapping = fyne.TextWrapWord
 	e.ExtendBaseWidget(e)
@@ -150,4 +188,16 @@ func (e *pasteEntry) TypedShortcut(s fyne.Shortcut) {
 		return
 	}
 	e.Entry.TypedShortcut(s)
+}
+
+// AcceptsTab is false: Tab and Shift+Tab move the focus on, never trap it.
+func (e *pasteEntry) AcceptsTab() bool { return false }
+
+// TypedKey passes Esc to the window.
+func (e *pasteEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		e.esc()
+		return
+	}
+	e.Entry.TypedKey(k)
 }

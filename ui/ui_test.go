@@ -298,10 +298,17 @@ func TestSaveAndCopyReport(t *testing.T) {
 	if m := h.w.result.message; !strings.Contains(m.Text, "Could not save") || m.Importance != widget.DangerImportance {
 		t.Fatalf("a failed save shows %q", m.Text)
 	}
-	test.Tap(h.w.result.copy)
-	want, _ := h.s.Render(wizard.FormatMarkdown)
-	if got := h.w.app.Clipboard().Content(); got != string(want) || got == "" {
-		t.Fatalf("clipboard holds %d bytes, want the %d-byte Markdown report", len(got), len(want))
+	// Copy puts the selected format on the clipboard and says which.
+	for i, f := range wizard.Formats {
+		h.w.result.format.SetSelectedIndex(i)
+		test.Tap(h.w.result.copy)
+		want, _ := h.s.Render(f)
+		if got := h.w.app.Clipboard().Content(); got != string(want) || got == "" {
+			t.Fatalf("%s selected: clipboard holds %d bytes, want the %d-byte %s report", f, len(got), len(want), f)
+		}
+		if name := wizard.EN.T("ui.format." + string(f)); !strings.Contains(h.w.result.message.Text, name) {
+			t.Errorf("copy notice %q does not name %s", h.w.result.message.Text, name)
+		}
 	}
 }
 

@@ -10,15 +10,19 @@
 package ui
 
 import (
+	"os"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"assistant/assets"
 	"assistant/checks"
+	"assistant/practice"
 	"assistant/wizard"
 )
 
@@ -32,17 +36,23 @@ type Window struct {
 	do      func(func())
 	pending atomic.Bool
 
-	built   pageKey
-	top     *fyne.Container
-	body    *fyne.Container
-	lang    *widget.Select // the language switch of the top bar
-	setting bool           // the window itself is setting widgets: their OnChanged is not the user's
+	built pageKey
+	top   *fyne.Container
+	body  *fyne.Container
+	lang  *escSelect   // the language switch of the top bar
+	steps []*escButton // the step bar: a visited step is a button back to it
+	// icon is the top bar's icon, made once: a new one per page would decode
+	// the 512×512 PNG again and keep each copy in Fyne's cache (1 MiB each).
+	icon    *widget.Icon
+	setting bool // the window itself is setting widgets: their OnChanged is not the user's
 
 	// UI-only state that survives a rebuild.
-	draft  string                  // the text in the paste box
-	format wizard.Format           // the report format chosen on the result page
-	open   map[checks.CheckID]bool // check rows expanded to their details
-	notice string                  // "report saved" / "copied", until the page changes
+	draft    string                  // the text in the paste box
+	format   wizard.Format           // the report format chosen on the result page
+	open     map[checks.CheckID]bool // check rows expanded to their details
+	notice   string                  // "report saved" / "copied", until the page changes
+	practice practice.ID             // the practice scenario last picked
+	save     *saveDialog             // the save dialog last opened
 
 	start   *startPage
 	account *accountPage
@@ -79,7 +89,13 @@ func keyOf(st wizard.State) pageKey {
 }
 
 // Run opens the wizard window for the session and blocks until it is closed.
+// The window collects garbage at half the default heap growth (unless
+// GOGC says otherwise): each page rebuild leaves short-lived widgets, and
+// a desktop window is better small than a few microseconds faster.
 func Run(a fyne.App, s *wizard.Session) {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
+	}
 	New(a, s).win.ShowAndRun()
 	s.Close()
 }
@@ -94,11 +110,16 @@ func (w *Window) Window() fyne.Window { return w.win }
 
 func newWindow(a fyne.App, win fyne.Window, s *wizard.Session, do func(func())) *Window {
 	w := &Window{app: a, win: win, s: s, do: do, format: wizard.FormatMarkdown, open: map[checks.CheckID]bool{},
-		top: container.NewStack(), body: container.NewStack()}
+		top: container.NewStack(), body: container.NewStack(), icon: widget.NewIcon(assets.Icon)}
+	useWindowTheme(a)
 	a.SetIcon(assets.Icon)
 	win.SetIcon(assets.Icon)
-	win.SetContent(container.NewBorder(w.top, nil, nil, nil, container.NewPadded(w.body)))
-	win.Resize(fyne.NewSize(960, 700))
+	// The page scrolls inside the window, never widens or lengthens it, and
+	// keeps a readable width on a wide screen. The top bar comes last in
+	// the tree so that Tab starts on the page.
+	page := container.NewScroll(container.New(capWidth(maxContentWidth), container.NewPadded(w.body)))
+	win.SetContent(container.New(layout.NewBorderLayout(w.top, nil, nil, nil), page, w.top))
+	win.Resize(defaultSize)
 	win.Canvas().SetOnTypedKey(w.onKey)
 	s.OnChange(w.changed)
 	w.refresh()
@@ -163,7 +184,9 @@ func (w *Window) build(st wizard.State) {
 	case wizard.StepAccount:
 		w.account = w.newAccountPage(st)
 		page = w.account.content
+		defer w.account.focusFirst(w.win.Canvas())
 	case wizard.StepChecks:
+		clear(w.open) // a new run opens only its own failures
 		w.checks = w.newChecksPage(st)
 		page = w.checks.content
 	default:
@@ -177,19 +200,27 @@ func (w *Window) build(st wizard.State) {
 // langNames are the choices of the language switch, in wizard.Langs order.
 var langNames = []string{"English", "Русский"}
 
-// topBar shows the icon and title, where the user is in the wizard, and
-// the language switch.
+// topBar shows the icon, where the user is in the wizard, and the
+// language switch (the window's title bar has the name: a second title
+// would not fit beside the Russian steps).
 func (w *Window) topBar(st wizard.State) fyne.CanvasObject {
 	l := st.Lang
-	title := widget.NewLabelWithStyle(l.T("ui.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	icon := widget.NewIcon(assets.Icon)
 	steps := container.NewHBox()
+	w.steps = nil
 	for i, key := range []string{"ui.step.start", "ui.step.account", "ui.step.checks", "ui.step.result"} {
 		if i > 0 {
 			steps.Add(widget.NewLabelWithStyle("›", fyne.TextAlignCenter, fyne.TextStyle{}))
 		}
+		step := wizard.Step(i)
+		if step < st.Step && step != wizard.StepChecks {
+			b := w.newButton(l.T(key), nil, func() { w.onStep(step) })
+			b.Importance = widget.LowImportance
+			w.steps = append(w.steps, b)
+			steps.Add(b)
+			continue
+		}
 		lab := widget.NewLabel(l.T(key))
-		if wizard.Step(i) == st.Step {
+		if step == st.Step {
 			lab.TextStyle.Bold = true
 			lab.Importance = widget.HighImportance
 		} else {
@@ -197,14 +228,14 @@ func (w *Window) topBar(st wizard.State) fyne.CanvasObject {
 		}
 		steps.Add(lab)
 	}
-	w.lang = widget.NewSelect(langNames, nil)
+	w.lang = w.newSelect(langNames)
 	for i, x := range wizard.Langs {
 		if x == l {
 			w.lang.SetSelected(langNames[i])
 		}
 	}
 	w.lang.OnChanged = w.onLang
-	bar := container.NewBorder(nil, nil, container.NewHBox(icon, title), w.lang, container.NewCenter(steps))
+	bar := container.NewBorder(nil, nil, w.icon, w.lang, container.NewCenter(steps))
 	return container.NewVBox(container.NewPadded(bar), widget.NewSeparator())
 }
 
@@ -218,23 +249,41 @@ func (w *Window) onLang(name string) {
 	w.refresh()
 }
 
-// onKey handles keys typed while no entry has the focus: Enter moves on,
+// onKey handles keys typed while no widget has the focus: Enter moves on,
 // Escape cancels (or goes back).
 func (w *Window) onKey(ev *fyne.KeyEvent) {
-	st := w.s.State()
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
-		if st.Step == wizard.StepAccount {
+		if w.s.State().Step == wizard.StepAccount {
 			w.onRun()
 		}
 	case fyne.KeyEscape:
-		switch st.Step {
-		case wizard.StepChecks:
-			w.onCancel()
-		case wizard.StepAccount:
-			w.onBack()
-		}
+		w.onEscape()
 	}
+}
+
+// onEscape is Esc wherever the focus is: it cancels (or stops) a run and
+// goes back from the account page.
+func (w *Window) onEscape() {
+	switch w.s.State().Step {
+	case wizard.StepChecks:
+		w.onCancel()
+	case wizard.StepAccount:
+		w.onBack()
+	}
+}
+
+// onStep goes back to a step already visited (the step bar).
+func (w *Window) onStep(step wizard.Step) {
+	w.s.GoTo(step)
+	w.refresh()
+}
+
+// onNew starts over on the start page, with an empty paste box.
+func (w *Window) onNew() {
+	w.draft = ""
+	w.s.GoTo(wizard.StepStart)
+	w.refresh()
 }
 
 // onBack returns to the previous page (cancelling a run).

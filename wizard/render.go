@@ -65,6 +65,9 @@ func (r *Report) view(l Lang) view {
 	t := r.checkedTarget()
 	v := view{Lang: l, Label: func(k string) string { return l.T("report." + k) }}
 	v.Heading = l.T("report.heading", "service", strings.ToUpper(string(t.Service)), "host", displayHost(r.Target.Host, l), "port", t.Port)
+	if r.Practice != nil {
+		v.Heading = r.Practice.Banner(l) + " " + v.Heading
+	}
 	v.Created = r.Created.Format("2006-01-02 15:04:05 MST")
 	for _, f := range r.Findings {
 		vf := viewFinding{Cause: f.Cause, OK: f.Cause == NoProblemFound && f.Variant == "", Title: f.Title(l), Confidence: l.T("confidence." + string(f.Confidence)),

@@ -106,6 +106,8 @@ type Report struct {
 	Program Program
 	// Account is the program account the target came from, if any.
 	Account *AccountOrigin
+	// Practice is set for a practice run: every rendering says so first.
+	Practice *Practice
 }
 
 // NewRunRecord summarises one run's results.
@@ -191,6 +193,7 @@ type jsonReport struct {
 	Runs        []RunRecord   `json:"runs,omitempty"`
 	Provider    *jsonProvider `json:"provider,omitempty"`
 	Env         Env           `json:"env"`
+	Practice    *Practice     `json:"practice,omitempty"`
 }
 
 type jsonTarget struct {
@@ -291,6 +294,7 @@ func (r *Report) renderJSON(l Lang) ([]byte, error) {
 		Runs:        r.Runs,
 		Provider:    providerJSON(r.Results),
 		Env:         r.Env,
+		Practice:    r.Practice,
 	}
 	for _, res := range r.Results {
 		c := jsonCheck{ID: res.ID, Status: res.Status, Title: CheckTitle(res.ID, l), Summary: CheckSummary(res, l),

@@ -41,6 +41,9 @@ type Form struct {
 	// Email is the account's e-mail address (mail services): the provider's
 	// documented settings are looked up from it; the default user name.
 	Email string
+	// Program is the user's mail or FTP program, chosen on the Account
+	// page ("My program"): the steps speak of it first.
+	Program Program
 	// Password is held for the run only: never stored, never reported.
 	Password     string
 	TransferSize string
@@ -56,9 +59,10 @@ const (
 	FieldSize = "transfer_size"
 )
 
-// Validate parses the form. Problems maps a field to a message in l; only
-// the port and the size block a run: an empty or odd host is what the user
-// has, and the checks diagnose it.
+// Validate parses the form. Problems maps a field to a message in l; the
+// port, the size and an invalid host block a run: an empty host is what
+// the user has (a pasted Outlook message with an empty server), and the checks
+// diagnose it.
 func (f Form) Validate(l Lang) (t checks.Target, problems map[string]string, ok bool) {
 	problems = map[string]string{}
 	t = checks.Target{Service: f.Service, Host: f.Host, Security: f.Security, FTPMode: f.FTPMode, User: strings.TrimSpace(f.User),
@@ -91,11 +95,38 @@ func (f Form) Validate(l Lang) (t checks.Target, problems map[string]string, ok 
 	if strings.TrimSpace(f.Host) == "" {
 		problems[FieldHost] = l.T("form.host.empty")
 	} else if host, _, changes, problem := checks.CleanHost(f.Host); problem != "" {
-		problems[FieldHost] = l.T("form.host.invalid")
+		problems[FieldHost] = hostProblem(f.Host, l)
+		ok = false
+	} else if len(changes) == 1 && changes[0] == checks.ChangeIDN {
+		problems[FieldHost] = l.T("window.host.idn", "host", host)
 	} else if len(changes) > 0 {
 		problems[FieldHost] = l.T("form.host.cleaned", "host", host)
 	}
 	return t, problems, ok
+}
+
+// HostError reports whether the form's host problem blocks a run (an
+// invalid name) rather than being a note (cleaned) or what the checks
+// diagnose (empty).
+func (f Form) HostError() bool {
+	_, _, _, problem := checks.CleanHost(f.Host)
+	return problem == checks.InputInvalid
+}
+
+// hostProblem says in l why a host cannot be used.
+func hostProblem(raw string, l Lang) string {
+	reason, suggestion, n := checks.HostTrouble(raw)
+	switch {
+	case reason == checks.HostSpace && suggestion != "":
+		return l.T("window.host.space.suggest", "host", suggestion)
+	case reason == checks.HostSpace:
+		return l.T("window.host.space")
+	case reason == checks.HostTooLong:
+		return l.T("window.host.too_long", "n", n, "max", checks.MaxHostLength)
+	case reason == checks.HostLabelTooLong:
+		return l.T("window.host.label_too_long", "n", n, "max", checks.MaxLabelLength)
+	}
+	return l.T("form.host.invalid")
 }
 
 // CheckView is one line of the checks page.
@@ -104,10 +135,12 @@ type CheckView struct {
 	Result checks.Result
 }
 
-// TimelineRun is one run of watch mode: when it started and each check's status.
+// TimelineRun is one run of watch mode: when it started, each check's
+// status and the fault of each that failed.
 type TimelineRun struct {
 	Started  time.Time
 	Statuses map[checks.CheckID]checks.Status
+	Faults   map[checks.CheckID]*checks.Fault
 }
 
 // State is a snapshot of the wizard for the window to show.
@@ -122,13 +155,18 @@ type State struct {
 	Watch    bool
 	Interval time.Duration
 	Timeline []TimelineRun
+	// NextRun is when watch mode runs the checks again (zero while a run is
+	// under way).
+	NextRun time.Time
 	// Done and Total count finished and planned checks of the current run.
 	Done, Total int
 	// Error is a message in Lang when the last action failed (e.g. saving).
 	Error string
 	// Practice is the practice scenario whose servers the checks run
-	// against, or "" for the user's own server.
-	Practice practice.ID
+	// against, or "" for the user's own server; Simulated says which
+	// standard ports its servers stand in for.
+	Practice  practice.ID
+	Simulated *Practice
 	// Accounts are the accounts the programs on this computer have
 	// (LoadAccounts); Account is the one the form was filled from.
 	Accounts accounts.List
@@ -290,6 +328,26 @@ func (s *Session) Back() {
 	})
 }
 
+// GoTo returns to a step already visited: the start page (what was
+// recognised and any practice servers are dropped, the form is kept) or
+// the account page. A run is cancelled first; a later step is refused.
+func (s *Session) GoTo(step Step) {
+	if step > StepAccount || step >= s.State().Step {
+		return
+	}
+	s.Cancel()
+	s.Wait()
+	if step == StepStart {
+		s.stopPractice()
+	}
+	s.update(func(st *State) {
+		st.Step, st.Error = step, ""
+		if step == StepStart {
+			st.Pasted, st.Report, st.Checks, st.Timeline = nil, nil, nil, nil
+		}
+	})
+}
+
 // SetWatch turns watch mode on or off: the checks repeat every interval
 // until stopped, and the timeline grows a column per run.
 func (s *Session) SetWatch(on bool, interval time.Duration) {
@@ -370,12 +428,24 @@ func (s *Session) Practice(id practice.ID) error {
 		st.Form = Form{Service: t.Service, Host: t.Host, Port: strconv.Itoa(t.Port), PortSet: true,
 			Security: t.Security, FTPMode: checks.FTPBoth, User: t.User, Email: t.Email, Password: t.Secret.Reveal()}
 		if t.TransferSize > 0 {
-			st.Form.TransferSize = strconv.FormatInt(t.TransferSize, 10)
+			st.Form.TransferSize = sizeField(t.TransferSize)
 		}
-		st.Practice, st.Pasted, st.Account, st.Error = id, nil, nil, ""
+		st.Practice, st.Simulated, st.Pasted, st.Account, st.Error = id, simulate(lab), nil, nil, ""
 	})
 	s.Start()
 	return nil
+}
+
+// sizeField writes a size for the form's size field with its unit, as
+// ParseSize reads it back: "4MiB", "512KiB", "1000" (bytes).
+func sizeField(n int64) string {
+	switch {
+	case n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + "MiB"
+	case n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + "KiB"
+	}
+	return strconv.FormatInt(n, 10)
 }
 
 // stopPractice cancels a run and stops the practice servers, if any.
@@ -390,7 +460,7 @@ func (s *Session) stopPractice() {
 	s.Cancel()
 	s.Wait()
 	lab.Close()
-	s.update(func(st *State) { st.Practice = "" })
+	s.update(func(st *State) { st.Practice, st.Simulated = "", nil })
 }
 
 // Close stops everything the session runs: the checks and any practice
@@ -421,6 +491,13 @@ func (s *Session) loop(ctx context.Context, t checks.Target, opt checks.Options,
 		runs, started = append(runs, res), append(started, now)
 		rep := newReport(s.tool, started[0], t, pasted, runs, started)
 		rep.setAccount(origin)
+		if p := s.State().Form.Program; p != ProgramUnknown {
+			rep.SetProgram(p)
+		}
+		if sim := s.State().Simulated; sim != nil {
+			rep.Practice = sim
+			sim.speakStandard(rep)
+		}
 		watch, interval := false, time.Duration(0)
 		s.update(func(st *State) {
 			st.Report = rep
@@ -433,10 +510,12 @@ func (s *Session) loop(ctx context.Context, t checks.Target, opt checks.Options,
 		if !watch || ctx.Err() != nil {
 			break
 		}
+		s.update(func(st *State) { st.NextRun = time.Now().Add(interval) })
 		select {
 		case <-ctx.Done():
 		case <-time.After(interval):
 		}
+		s.update(func(st *State) { st.NextRun = time.Time{} })
 		if ctx.Err() != nil {
 			s.update(func(st *State) { st.Step = StepResult })
 			break
@@ -446,9 +525,12 @@ func (s *Session) loop(ctx context.Context, t checks.Target, opt checks.Options,
 }
 
 func timelineRun(started time.Time, res []checks.Result) TimelineRun {
-	tr := TimelineRun{Started: started, Statuses: map[checks.CheckID]checks.Status{}}
+	tr := TimelineRun{Started: started, Statuses: map[checks.CheckID]checks.Status{}, Faults: map[checks.CheckID]*checks.Fault{}}
 	for _, r := range res {
 		tr.Statuses[r.ID] = r.Status
+		if r.Fault != nil {
+			tr.Faults[r.ID] = r.Fault
+		}
 	}
 	return tr
 }
@@ -510,6 +592,10 @@ func (s *Session) SaveReport(path string, f Format) error {
 	})
 	return err
 }
+
+// ClearError forgets the message of the last failed action (a later action
+// succeeded).
+func (s *Session) ClearError() { s.update(func(st *State) { st.Error = "" }) }
 
 type reportError string
 

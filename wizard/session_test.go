@@ -46,3 +46,15 @@ func TestSaveReportClearsError(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestSizeFieldHasAUnit: the practice fills the size field with a unit
+// that ParseSize reads back.
+func TestSizeFieldHasAUnit(t *testing.T) {
+	for n, want := range map[int64]string{4 << 20: "4MiB", 512 << 10: "512KiB", 1000: "1000"} {
+		got := sizeField(n)
+		back, err := ParseSize(got)
+		if got != want || err != nil || back != n {
+			t.Errorf("sizeField(%d) = %q (reads back %d, %v), want %q", n, got, back, err, want)
+		}
+	}
+}

@@ -87,17 +87,17 @@ func passSummary(r checks.Result, l Lang) string {
 		if r.DNS.Literal {
 			return l.T("summary.dns.literal")
 		}
-		return l.T("summary.dns.ok", "addrs", strings.Join(r.DNS.Addresses, ", "), "time", ms(r.Duration))
+		return l.T("summary.dns.ok", "addrs", strings.Join(r.DNS.Addresses, ", "), "time", localMS(r.Duration, l))
 	case r.Ping != nil:
 		if r.Ping.Received > 0 {
-			return l.T("summary.ping.icmp", "rtt", ms(r.Ping.RTT), "received", r.Ping.Received, "sent", r.Ping.Sent)
+			return l.T("summary.ping.icmp", "rtt", localMS(r.Ping.RTT, l), "received", r.Ping.Received, "sent", r.Ping.Sent)
 		}
 		if !r.Ping.ICMPAllowed {
-			return l.T("summary.ping.tcp", "rtt", ms(r.Ping.RTT))
+			return l.T("summary.ping.tcp", "rtt", localMS(r.Ping.RTT, l))
 		}
-		return l.T("summary.ping.noreply", "rtt", ms(r.Ping.RTT))
+		return l.T("summary.ping.noreply", "rtt", localMS(r.Ping.RTT, l))
 	case r.TCP != nil:
-		return l.T("summary.tcp.ok", "addr", r.TCP.Address, "time", ms(r.TCP.ConnectTime))
+		return l.T("summary.tcp.ok", "addr", r.TCP.Address, "time", localMS(r.TCP.ConnectTime, l))
 	case r.Ports != nil:
 		return portsSummary(r.Ports, l)
 	case r.Addresses != nil:
@@ -115,7 +115,7 @@ func passSummary(r checks.Result, l Lang) string {
 		}
 		return l.T("summary.data.ok", "command", r.Data.Command, "used", r.Data.Used, "entries", r.Data.Entries)
 	case r.Transfer != nil:
-		s := l.T("summary.transfer.ok", "size", Bytes(r.Transfer.Size), "time", ms(r.Transfer.Duration),
+		s := l.T("summary.transfer.ok", "size", Bytes(r.Transfer.Size), "time", localMS(r.Transfer.Duration, l),
 			"rate", Bytes(int64(r.Transfer.BytesPerSecond)))
 		if r.Transfer.Deleted {
 			s += " " + l.T("summary.transfer.deleted")
@@ -171,6 +171,14 @@ func ms(d time.Duration) string {
 		return fmt.Sprintf("%d ms", d.Milliseconds())
 	}
 	return fmt.Sprintf("%.1f s", d.Seconds())
+}
+
+// localMS is ms in l's units ("12 мс", "1,5 с" in Russian).
+func localMS(d time.Duration, l Lang) string {
+	if l != RU {
+		return ms(d)
+	}
+	return strings.NewReplacer(" ms", " мс", " s", " с", ".", ",").Replace(ms(d))
 }
 
 // Bytes formats a byte count with binary units: "2.0 MiB".

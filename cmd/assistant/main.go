@@ -14,7 +14,8 @@ import (
 	"assistant/accounts"
 	"assistant/checks"
 	"assistant/cli"
-	_ "assistant/internal/clocale" // before Fyne: see the package doc
+	_ "assistant/internal/clocale"   // before Fyne: see the package doc
+	_ "assistant/internal/fynecache" // before Fyne: see the package doc
 	"assistant/ui"
 	"assistant/wizard"
 )
