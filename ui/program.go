@@ -25,7 +25,7 @@ func (w *Window) addProgramField(form *fyne.Container, st wizard.State) *escSele
 		}
 	}
 	sel := w.newSelect(names)
-	sel.SetSelectedIndex(max(0, indexOf(programIDs(programs), string(f.Program))))
+	sel.SetSelectedIndex(max(0, indexOf(asStrings(programs), string(f.Program))))
 	sel.OnChanged = func(string) {
 		if i := sel.SelectedIndex(); i >= 0 && !w.setting {
 			w.edit(func(f *wizard.Form) { f.Program = programs[i] })
@@ -34,13 +34,4 @@ func (w *Window) addProgramField(form *fyne.Container, st wizard.State) *escSele
 	form.Add(fieldLabel(l.T("ui.account.program")))
 	form.Add(sel)
 	return sel
-}
-
-// programIDs are the programs' IDs as strings.
-func programIDs(ps []wizard.Program) []string {
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		out[i] = string(p)
-	}
-	return out
 }

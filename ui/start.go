@@ -89,7 +89,7 @@ func (w *Window) newStartPage(st wizard.State) *startPage {
 	}
 	p.practice.Disable()
 	p.about.Hide()
-	if i := indexOf(practiceIDs(ids), string(w.practice)); i >= 0 {
+	if i := indexOf(asStrings(ids), string(w.practice)); i >= 0 {
 		p.scenario.SetSelectedIndex(i)
 	}
 	practiceTitle := widget.NewLabelWithStyle(l.T("ui.start.practice.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -106,8 +106,8 @@ func (w *Window) newStartPage(st wizard.State) *startPage {
 	return p
 }
 
-// practiceIDs are the scenarios' IDs as strings.
-func practiceIDs(ids []practice.ID) []string {
+// asStrings turns IDs (scenarios, programs) into strings, for indexOf.
+func asStrings[T ~string](ids []T) []string {
 	out := make([]string, len(ids))
 	for i, id := range ids {
 		out[i] = string(id)
