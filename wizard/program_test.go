@@ -120,3 +120,16 @@ func TestKasperskyStepComesFirst(t *testing.T) {
 		}
 	}
 }
+
+func TestAntivirusVendorsSteps(t *testing.T) {
+	for issuer, want := range map[string]string{
+		"CN=ESET SSL Filter CA,O=ESET\\, spol. s r. o.,C=SK": "ESET for Windows: in its main window press F5",
+		"CN=Avast Web/Mail Shield Root,O=Avast":              "Avast: Menu → Settings → Protection → Core Shields",
+	} {
+		r := newRun(checks.IMAP, 993, checks.SecurityTLS).with(checks.CheckTLS, func(r *checks.Result) { r.TLS.Issuer = issuer })
+		f := Diagnose(r.t, r.rs)[0]
+		if steps := f.Remediation(EN); f.Cause != TLSIntercepted || !strings.HasPrefix(steps[0], want) {
+			t.Errorf("%s: %s %q", issuer, f.Cause, steps)
+		}
+	}
+}

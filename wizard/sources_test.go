@@ -10,7 +10,7 @@ import (
 
 // programWords are the names whose presence makes a text a program's
 // label, which must have a checked source.
-var programWords = regexp.MustCompile(`Kaspersky|Outlook|Thunderbird|FileZilla|WinSCP|netsh|Windows Firewall|брандмауэр[а-я]* Windows`)
+var programWords = regexp.MustCompile(`Kaspersky|ESET|Avast|Outlook|Thunderbird|FileZilla|WinSCP|netsh|Windows Firewall|брандмауэр[а-я]* Windows`)
 
 // stepKey tells the keys whose texts tell the user where a setting is: the
 // remediation steps, settings steps, their facts and the Account page's hints.
