@@ -76,7 +76,7 @@ func (d *diag) transfer() {
 		if offset == 0 {
 			offset = tf.Sent
 		}
-		f.Facts["offset"], f.Facts["size"] = strconv.FormatInt(offset, 10), strconv.FormatInt(tf.Size, 10)
+		f.Facts["offset"], f.Facts["size"] = Bytes(offset), Bytes(tf.Size)
 		f.Facts["percent"] = "0"
 		if tf.Size > 0 {
 			f.Facts["percent"] = strconv.FormatInt(offset*100/tf.Size, 10)

@@ -350,7 +350,7 @@ func diagCases() []diagCase {
 				r.Data = &checks.DataFacts{Mode: "passive", Command: "PASV", Code: 550, Reply: "550 Permission denied."}
 			}).fail(checks.CheckFTPPassive, checks.Fault{Kind: checks.FaultProtocol, Stage: checks.StageCommand, Code: 550, Reply: "Permission denied."}, false)},
 		{name: "upload reset at 1 MiB", want: TransferInterrupted, conf: High, evidence: []string{"transfer", "ftp", "ftp-passive"},
-			facts: map[string]string{"offset": "1048576", "size": "2097152", "percent": "50"},
+			facts: map[string]string{"offset": "1.0 MiB", "size": "2.0 MiB", "percent": "50"},
 			not:   []Cause{ConnectionReset},
 			run: newRun(checks.FTP, 21, checks.SecurityNone).with(checks.CheckTransfer, func(r *checks.Result) {
 				r.Transfer.Sent, r.Transfer.Verified, r.Transfer.BytesPerSecond = 1<<20, false, 2<<20
@@ -501,7 +501,7 @@ func TestRenderLocalizesFacts(t *testing.T) {
 	}
 	p := smtp25().port(2525, checks.AnswerClosed, checks.FaultTimeout).fail(checks.CheckTCP, flt(checks.FaultTimeout, checks.StageConnect), true)
 	got := strings.Join(Diagnose(p.t, p.rs)[0].Remediation(RU), "\n")
-	for _, want := range []string{"порт 587 ответил", "SMTP-сервер (Outgoing server (SMTP)): 587",
+	for _, want := range []string{"Используйте порт 587 со STARTTLS", "SMTP-сервер (Outgoing server (SMTP)): 587",
 		"(Use the following type of encrypted connection): STARTTLS (в Outlook 2010/2013: TLS)", "Thunderbird:", "Защита соединения: STARTTLS"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("Russian remediation lacks %q:\n%s", want, got)

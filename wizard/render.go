@@ -71,7 +71,7 @@ func (r *Report) view(l Lang) view {
 	v.Created = r.Created.Format("2006-01-02 15:04:05 MST")
 	for _, f := range r.Findings {
 		vf := viewFinding{Cause: f.Cause, OK: f.Cause == NoProblemFound && f.Variant == "", Title: f.Title(l), Confidence: l.T("confidence." + string(f.Confidence)),
-			Explanation: f.Explanation(l), Steps: f.Remediation(l), Evidence: strings.Join(f.Evidence, ", ")}
+			Explanation: f.Explanation(l), Steps: f.Remediation(l), Evidence: evidenceWords(f.Evidence, l)}
 		for _, m := range f.Missing {
 			vf.Missing = append(vf.Missing, l.T(m))
 		}
@@ -165,9 +165,29 @@ func timeline(runs []RunRecord, l Lang) []viewRun {
 	for _, f := range order {
 		t := faults[f]
 		rows = append(rows, viewRun{Time: span(t.first, t.last), Status: checks.StatusFail,
-			Text: l.T("cli2.runs.fault", "count", t.n), Faults: f})
+			Text: l.T("cli2.runs.fault", "count", t.n), Faults: faultWords(f, l)})
 	}
 	return rows
+}
+
+// evidenceWords names the checks a finding rests on by their titles.
+func evidenceWords(ids []string, l Lang) string {
+	titles := make([]string, len(ids))
+	for i, id := range ids {
+		titles[i] = CheckTitle(checks.CheckID(id), l)
+	}
+	return strings.Join(titles, ", ")
+}
+
+// faultWords says a run's "check:kind" fault in words: the check's title
+// and what happened ("Connection to the port: reset by the peer").
+func faultWords(f string, l Lang) string {
+	id, kind, _ := strings.Cut(f, ":")
+	what := kind
+	if key := "fact.kind." + kind; l.Has(key) {
+		what = l.T(key)
+	}
+	return CheckTitle(checks.CheckID(id), l) + ": " + what
 }
 
 // TermSafe makes text safe to print on a terminal: control characters
@@ -404,7 +424,7 @@ h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem;bor
 table{border-collapse:collapse;width:100%;margin:.5rem 0}td,th{border:1px solid #dde2ea;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f4f6f9}.pass{color:#2e7d32}.warn{color:#b26a00}.fail{color:#c62828;font-weight:600}.skip{color:#7a8394}
 pre{background:#f4f6f9;padding:.5rem;overflow-x:auto;white-space:pre-wrap;font-size:.8rem}
-details{margin:.3rem 0}@media print{details{display:block}details>*{display:block}body{margin:0}}
+details{margin:.3rem 0}td.time{white-space:nowrap}@media print{details{display:block}details>*{display:block}body{margin:0}}
 </style></head><body>
 <h1>{{.Heading}}</h1><div class="meta">{{.Created}}</div>
 {{range $i, $f := .Findings}}
@@ -414,18 +434,18 @@ details{margin:.3rem 0}@media print{details{display:block}details>*{display:bloc
 <p>{{$f.Explanation}}</p>
 <ol>{{range $f.Steps}}<li>{{.}}</li>{{end}}</ol>
 {{range $f.Missing}}<p class="meta">{{call $.Label "missing"}}: {{.}}</p>{{end}}
-<div class="meta">{{call $.Label "confidence"}}: {{$f.Confidence}} · {{call $.Label "evidence"}}: {{$f.Evidence}} · <code>{{$f.Cause}}</code></div>
+<div class="meta">{{call $.Label "confidence"}}: {{$f.Confidence}} · {{call $.Label "evidence"}}: {{$f.Evidence}}</div>
 </div>{{end}}
 <h2>{{call .Label "target"}}</h2><table>{{range .Target}}<tr><th>{{.Key}}</th><td>{{.Value}}</td></tr>{{end}}</table>
 {{if .Pasted}}<h2>{{call .Label "pasted"}}</h2><table>{{range .Pasted}}<tr><th>{{.Key}}</th><td>{{.Value}}</td></tr>{{end}}</table>{{end}}
 <h2>{{call .Label "checks"}}</h2>
 <table><tr><th>{{call .Label "check"}}</th><th>{{call .Label "status"}}</th><th>{{call .Label "time"}}</th><th>{{call .Label "result"}}</th></tr>
-{{range .Checks}}<tr><td>{{.Title}}</td><td class="{{.Status}}">{{.StatusText}}</td><td>{{.Duration}}</td><td>{{.Summary}}
-{{if or .Fault .Transcript}}<details><summary>{{.ID}}</summary><pre>{{if .Fault}}{{.Fault}}
+{{range .Checks}}<tr><td>{{.Title}}</td><td class="{{.Status}}">{{.StatusText}}</td><td class="time">{{.Duration}}</td><td>{{.Summary}}
+{{if or .Fault .Transcript}}<details><summary>{{call $.Label "transcript"}}: {{.Title}}</summary><pre>{{if .Fault}}{{.Fault}}
 {{end}}{{range .Transcript}}{{.}}
 {{end}}</pre></details>{{end}}</td></tr>{{end}}</table>
 {{if .Runs}}<h2>{{call .Label "runs"}}</h2><table><tr><th>{{call .Label "time"}}</th><th>{{call .Label "status"}}</th><th>{{call .Label "faults"}}</th></tr>
-{{range .Runs}}<tr><td>{{.Time}}</td><td class="{{.Status}}">{{.Text}}</td><td>{{.Faults}}</td></tr>{{end}}</table>{{end}}
+{{range .Runs}}<tr><td class="time">{{.Time}}</td><td class="{{.Status}}">{{.Text}}</td><td>{{.Faults}}</td></tr>{{end}}</table>{{end}}
 <h2>{{call .Label "env"}}</h2><table>{{range .Env}}<tr><th>{{.Key}}</th><td>{{.Value}}</td></tr>{{end}}</table>
 </body></html>
 `))
