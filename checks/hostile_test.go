@@ -31,6 +31,10 @@ const hostileTimeout = time.Second
 // singleStep is the bound of a fault that costs one step timeout at most.
 const singleStep = 1.2
 
+// stallAndCleanup is the bound of a stalled upload: the stall costs one
+// step timeout, then deleting the test file is a step of its own.
+const stallAndCleanup = 2
+
 type hostileCase struct {
 	name string
 	svc  checks.Service
@@ -262,7 +266,7 @@ func hostileCases() []hostileCase {
 		hostileCase{name: "list-held-open", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{ListHeld: true}),
 			id: checks.CheckFTPPassive, kind: checks.FaultTimeout, stage: checks.StageDataTransfer},
 		hostileCase{name: "stor-never-read", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{StallAfter: 1}), target: bigUpload,
-			id: checks.CheckTransfer, kind: checks.FaultTimeout, stage: checks.StageDataTransfer, more: nothingLeft},
+			id: checks.CheckTransfer, kind: checks.FaultTimeout, stage: checks.StageDataTransfer, more: nothingLeft, bound: stallAndCleanup},
 		// The cleanup after every kind of failed upload: RST at STOR (no
 		// file was made: nothing left), a stall on a server that refuses
 		// DELE, and a DELE answered with RST on every connection: the
@@ -270,7 +274,7 @@ func hostileCases() []hostileCase {
 		hostileCase{name: "reset-STOR", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{ResetAt: "STOR"}),
 			id: checks.CheckTransfer, kind: checks.FaultReset, stage: checks.StageCommand, more: nothingLeft},
 		hostileCase{name: "stall-then-dele-550", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{StallAfter: 1, DeleteRefused: true}), target: bigUpload,
-			id: checks.CheckTransfer, kind: checks.FaultTimeout, stage: checks.StageDataTransfer, more: fileLeft("550 ")},
+			id: checks.CheckTransfer, kind: checks.FaultTimeout, stage: checks.StageDataTransfer, more: fileLeft("550 "), bound: stallAndCleanup},
 		hostileCase{name: "reset-DELE", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{ResetAt: "DELE"}),
 			id: checks.CheckTransfer, status: checks.StatusWarn, more: fileLeft("")},
 		hostileCase{name: "stor-reset", svc: checks.FTP, start: ftpPeer(faultpeer.FTPOptions{ResetAfter: 64 << 10}), target: bigUpload,
