@@ -25,7 +25,7 @@ func TestMyProgramPicksTheSteps(t *testing.T) {
 		t.Fatalf("form program %q", got)
 	}
 	f := wizard.Finding{Cause: wizard.WrongPort, Program: h.s.State().Form.Program, Steps: []string{"setting.smtp"},
-		Facts: map[string]string{"service": "SMTP", "set_port": "587", "set_thunderbird": "starttls", "set_outlook": "starttls"}}
+		Facts: map[string]string{"service": "SMTP", "set_port": "587", "set_security": "starttls"}}
 	shown := shownText(test.RenderObjectToMarkup(findingBody(f, wizard.EN)))
 	for _, want := range []string{"1. Thunderbird: ☰ → Account Settings", "Steps for other programs"} {
 		if !strings.Contains(shown, want) {

@@ -10,7 +10,7 @@ import (
 
 func TestStepsSpeakOfTheAccountsProgram(t *testing.T) {
 	finding := func() []Finding {
-		return []Finding{{Cause: HostMissing, Facts: map[string]string{"set_port": "465", "set_security": "tls", "set_outlook": "tls", "set_thunderbird": "tls", "service": "SMTP"},
+		return []Finding{{Cause: HostMissing, Facts: map[string]string{"set_port": "465", "set_security": "tls", "service": "SMTP"},
 			Steps: []string{"cause.host-missing.step1", "setting.host.smtp", "setting.smtp"}}}
 	}
 	for _, c := range []struct {

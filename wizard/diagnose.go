@@ -236,14 +236,14 @@ func steps(c Cause, first ...string) []string {
 	}
 }
 
-// setting fills the facts of a settings step (port and security mode, in
-// each program's words) and returns its program-specific key for the
-// service. Outlook has no STARTTLS for POP3, so that case has its own key.
+// setting fills the facts of a settings step (port and security mode; each
+// program's words for them are its fact.set_security.<mode>.<program>
+// texts) and returns its program-specific key for the service. Outlook has
+// no STARTTLS for POP3, only a check box (set_pop3_box), so that case has
+// its own key.
 func (d *diag) setting(f *Finding, port int, sec checks.Security) string {
 	f.Facts["set_port"] = strconv.Itoa(port)
-	for _, k := range []string{"set_security", "set_encryption", "set_outlook", "set_thunderbird", "set_winscp", "set_pop3_box"} {
-		f.Facts[k] = string(sec)
-	}
+	f.Facts["set_security"], f.Facts["set_pop3_box"] = string(sec), string(sec)
 	if d.t.Service == checks.POP3 && sec == checks.SecurityStartTLS {
 		return "setting.pop3-stls"
 	}

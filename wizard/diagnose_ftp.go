@@ -56,7 +56,7 @@ func (d *diag) ftpData() {
 			first = append(first, "measured.mode."+other)
 		}
 		f := d.finding(FTPModeRefused, High, id)
-		f.Facts["mode"], f.Facts["set_mode"], f.Facts["set_winscp_mode"] = mode, other, other
+		f.Facts["mode"], f.Facts["set_mode"] = mode, other
 		f.Facts["command"] = data.Command
 		if f.Facts["command"] == "" {
 			f.Facts["command"] = map[string]string{"passive": "PASV", "active": "PORT"}[mode]

@@ -45,20 +45,22 @@ type Finding struct {
 	Program Program
 }
 
-// args turns the facts into T's name, value pairs. A value that has a text
-// fact.<name>.<value> in l (a stage, a security mode) is shown in its
-// words, the service's own words first (fact.<name>.<value>.<service>:
+// args turns the facts into T's name, value pairs for a text of program
+// p (ProgramUnknown for one that speaks of no program). A value that has a
+// text fact.<name>.<value> in l (a stage, a security mode) is shown in its
+// words, the program's own first (fact.set_security.tls.outlook: "SSL/TLS
+// (Outlook 2010/2013: SSL)"), then the service's (fact.stage.hello.ftp:
 // FTP's hello stage is FEAT/SYST, not EHLO).
-func (f Finding) args(l Lang) []any {
+func (f Finding) args(l Lang, p Program) []any {
 	out := make([]any, 0, 2*len(f.Facts))
 	svc := strings.ToLower(f.Facts["service"])
 	for k, v := range f.Facts {
-		key := "fact." + k + "." + v
-		if l.Has(key + "." + svc) {
-			key += "." + svc
-		}
-		if l.Has(key) {
-			v = l.T(key)
+		base := "fact." + k + "." + v
+		for _, key := range []string{base + "." + string(p), base + "." + svc, base} {
+			if !strings.HasSuffix(key, ".") && l.Has(key) {
+				v = l.T(key)
+				break
+			}
 		}
 		out = append(out, k, v)
 	}
@@ -72,7 +74,7 @@ func (f Finding) Title(l Lang) string {
 	if f.Variant != "" && l.Has(key+"."+f.Variant) {
 		key += "." + f.Variant
 	}
-	return l.T(key, f.args(l)...)
+	return l.T(key, f.args(l, ProgramUnknown)...)
 }
 
 // Explanation is the plain-language explanation quoting the evidence, in l.
@@ -81,14 +83,14 @@ func (f Finding) Explanation(l Lang) string {
 	if f.Variant != "" {
 		key += "." + f.Variant
 	}
-	return l.T(key, f.args(l)...)
+	return l.T(key, f.args(l, ProgramUnknown)...)
 }
 
 // Gaps renders Missing in l: the evidence that was not observed.
 func (f Finding) Gaps(l Lang) []string {
 	out := make([]string, 0, len(f.Missing))
 	for _, key := range f.Missing {
-		out = append(out, l.T(key, f.args(l)...))
+		out = append(out, l.T(key, f.args(l, ProgramUnknown)...))
 	}
 	return out
 }
@@ -101,11 +103,11 @@ func (f Finding) Remediation(l Lang) []string {
 	var out []string
 	for _, key := range f.stepKeys(l) {
 		if l.Has(key) {
-			out = append(out, l.T(key, f.args(l)...))
+			out = append(out, l.T(key, f.args(l, ProgramUnknown)...))
 			continue
 		}
 		for _, p := range f.programs(l, key) {
-			out = append(out, l.T(key+"."+string(p), f.args(l)...))
+			out = append(out, l.T(key+"."+string(p), f.args(l, p)...))
 		}
 	}
 	return out
@@ -129,7 +131,7 @@ func (f Finding) OtherPrograms(l Lang) []string {
 		for _, p := range Programs {
 			k := key + "." + string(p)
 			if !shown[k] && p.ForService(f.service()) && l.Has(k) {
-				out = append(out, l.T(k, f.args(l)...))
+				out = append(out, l.T(k, f.args(l, p)...))
 			}
 		}
 	}
