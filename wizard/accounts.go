@@ -150,6 +150,7 @@ func (s *Session) LoadAccounts(env accounts.Env) {
 func (r *Report) setAccount(o *AccountOrigin) {
 	r.Account = o
 	if o != nil {
-		r.SetProgram(ProgramOfClient(string(o.Program)))
+		p, _ := ParseProgram(string(o.Program))
+		r.SetProgram(p)
 	}
 }

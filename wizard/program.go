@@ -28,21 +28,14 @@ const (
 var Programs = []Program{ProgramOutlook, ProgramOutlookNew, ProgramThunderbird, ProgramWindowsMail, ProgramFileZilla, ProgramWinSCP}
 
 // ParseProgram accepts a program's ID ("thunderbird") or the decoder's
-// client name ("outlook", "filezilla", "winscp"); ok is false otherwise.
+// client name ("outlook", "filezilla", "winscp"); otherwise it gives
+// ProgramUnknown (bare codes, CuteFTP) and ok is false.
 func ParseProgram(s string) (Program, bool) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	if p := Program(s); slices.Contains(Programs, p) {
 		return p, true
 	}
 	return ProgramUnknown, false
-}
-
-// ProgramOfClient maps a decoded message's client to the program whose
-// steps fit it; an unknown or program-less client (bare codes, CuteFTP)
-// gives ProgramUnknown.
-func ProgramOfClient(client string) Program {
-	p, _ := ParseProgram(client)
-	return p
 }
 
 // ForService reports whether the program handles the service: mail

@@ -93,7 +93,7 @@ func TestPasvAddressClientStep(t *testing.T) {
 
 func TestParseProgram(t *testing.T) {
 	for in, want := range map[string]Program{"thunderbird": ProgramThunderbird, " WinSCP ": ProgramWinSCP, "outlook": ProgramOutlook, "cuteftp": ProgramUnknown, "": ProgramUnknown} {
-		if got := ProgramOfClient(in); got != want {
+		if got, _ := ParseProgram(in); got != want {
 			t.Errorf("%q: got %q, want %q", in, got, want)
 		}
 	}

@@ -84,7 +84,8 @@ func newReport(tool Tool, created time.Time, t checks.Target, pasted *Decoded, r
 	}
 	rep.Findings = DiagnoseRuns(t, runs, started)
 	if pasted != nil {
-		rep.SetProgram(ProgramOfClient(pasted.Client))
+		p, _ := ParseProgram(pasted.Client)
+		rep.SetProgram(p)
 	}
 	return rep
 }
