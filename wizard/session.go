@@ -491,10 +491,11 @@ func (s *Session) loop(ctx context.Context, t checks.Target, opt checks.Options,
 		runs, started = append(runs, res), append(started, now)
 		rep := newReport(s.tool, started[0], t, pasted, runs, started)
 		rep.setAccount(origin)
-		if p := s.State().Form.Program; p != ProgramUnknown {
+		cur := s.State()
+		if p := cur.Form.Program; p != ProgramUnknown {
 			rep.SetProgram(p)
 		}
-		if sim := s.State().Simulated; sim != nil {
+		if sim := cur.Simulated; sim != nil {
 			rep.Practice = sim
 			sim.speakStandard(rep)
 		}
